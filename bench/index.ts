@@ -1,0 +1,2 @@
+// Benchmarks are added beside the code they measure; see README.md.
+export {};
