@@ -1,0 +1,119 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { z } from 'zod';
+import { RequestError } from './errors';
+import { randomToken } from './ids';
+
+/** Largest request body accepted. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** Per-request facts every handler and error body needs. */
+export interface RequestContext {
+  requestId: string;
+  startedMs: number;
+}
+
+export function newRequestContext(): RequestContext {
+  return { requestId: `req-${randomToken(12)}`, startedMs: performance.now() };
+}
+
+function requestData(ctx: RequestContext) {
+  return { requestID: ctx.requestId, link: '' };
+}
+
+function runtime(ctx: RequestContext): number {
+  return Math.round(performance.now() - ctx.startedMs) / 1000;
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(payload),
+    'cache-control': 'no-store',
+  });
+  res.end(payload);
+}
+
+/** Corbado's `errorRsp` body (common.yml): the only error shape that leaves the server. */
+export function sendError(res: ServerResponse, ctx: RequestContext, err: RequestError): void {
+  sendJson(res, err.status, {
+    httpStatusCode: err.status,
+    message: err.message,
+    requestData: requestData(ctx),
+    runtime: runtime(ctx),
+    data: {},
+    error: {
+      type: err.code,
+      details: err.message,
+      ...(err.validation ? { validation: err.validation } : {}),
+    },
+  });
+}
+
+/** Reads the body up to MAX_BODY_BYTES; larger bodies are refused without reading them whole. */
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? '0');
+  if (declared > MAX_BODY_BYTES) {
+    req.resume();
+    throw new RequestError('payload_too_large', `request body exceeds ${MAX_BODY_BYTES} bytes`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) {
+      req.resume();
+      throw new RequestError('payload_too_large', `request body exceeds ${MAX_BODY_BYTES} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Parses a JSON body against a schema; malformed JSON or a wrong shape is a `validation_error`. */
+export async function readJson<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<T> {
+  const raw = (await readBody(req)).toString('utf8');
+  let json: unknown;
+  try {
+    json = raw.length === 0 ? {} : JSON.parse(raw);
+  } catch (err) {
+    throw new RequestError('validation_error', 'request body is not valid JSON', { cause: err });
+  }
+  return parseWith(schema, json, 'request body');
+}
+
+/** Validates a value; the issues become Corbado's `error.validation` list. */
+export function parseWith<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new RequestError('validation_error', `${what} is invalid`, {
+      cause: parsed.error,
+      validation: parsed.error.issues.map((issue) => ({
+        field: issue.path.join('.') || '(root)',
+        message: issue.message,
+      })),
+    });
+  }
+  return parsed.data;
+}
+
+/** The Origin-exact CORS headers for an allowed origin (credentials forbid `*`). */
+export function corsHeaders(origin: string): Record<string, string> {
+  return {
+    'access-control-allow-origin': origin,
+    'access-control-allow-credentials': 'true',
+    vary: 'Origin',
+  };
+}
+
+export const PREFLIGHT_HEADERS = {
+  'access-control-allow-methods': 'POST, OPTIONS',
+  'access-control-allow-headers':
+    'content-type, x-corbado-process-id, x-corbado-projectid, x-corbado-sdk, x-corbado-client-timezone',
+  'access-control-max-age': '600',
+};
+
+export function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

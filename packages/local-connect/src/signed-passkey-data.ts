@@ -1,0 +1,136 @@
+import {
+  SignJWT,
+  errors as joseErrors,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  jwtVerify,
+  type JWK,
+  type JWTPayload,
+  type CryptoKey,
+} from 'jose';
+import { z } from 'zod';
+import { newId, randomToken } from './ids';
+import type { Store } from './store';
+
+/** Lifetime of signedPasskeyData: exp = iat + 300, nbf = iat − 10 (docs: concepts/signed-passkey-data). */
+export const SIGNED_DATA_LIFETIME_SECONDS = 300;
+const NOT_BEFORE_SKEW_SECONDS = 10;
+
+/** The documented outcomes of `POST /v2/passkey/verifySignedData`. */
+export type VerificationResult =
+  'success' | 'invalid_signature' | 'invalid_challenge' | 'user_mismatch' | 'generic_error';
+
+/** The claims of a signedPasskeyData JWT. */
+export interface SignedPasskeyDataClaims {
+  iss: string;
+  sub: string;
+  exp: number;
+  nbf: number;
+  iat: number;
+  jti: string;
+  processId: string;
+  username: string;
+  credential: string;
+  challengeId: string;
+  webauthnId: string;
+  isCUI: boolean;
+}
+
+const claimsSchema = z.object({
+  sub: z.string().min(1),
+  exp: z.number(),
+  jti: z.string().min(1),
+  webauthnId: z.string().min(1),
+});
+
+/** Signs and verifies signedPasskeyData with one RS256 key, kept in the store so restarts keep it. */
+export class PasskeyDataSigner {
+  private constructor(
+    private readonly store: Store,
+    private readonly projectId: string,
+    private readonly kid: string,
+    private readonly privateKey: CryptoKey,
+    private readonly publicKey: CryptoKey,
+    private readonly publicJwk: JWK,
+    private readonly now: () => Date,
+  ) {}
+
+  static async open(store: Store, projectId: string, now: () => Date): Promise<PasskeyDataSigner> {
+    let stored = store.signingKey();
+    if (!stored) {
+      const { privateKey } = await generateKeyPair('RS256', { extractable: true, modulusLength: 2048 });
+      stored = { kid: newId('pki'), privateJwk: JSON.stringify(await exportJWK(privateKey)) };
+      store.insertSigningKey(stored.kid, stored.privateJwk, now().getTime());
+    }
+    const privateJwk = JSON.parse(stored.privateJwk) as JWK;
+    const privateKey = (await importJWK(privateJwk, 'RS256')) as CryptoKey;
+    const { kty, n, e } = privateJwk;
+    const publicJwk: JWK = { kty, n, e, kid: stored.kid, alg: 'RS256', use: 'sig' };
+    const publicKey = (await importJWK(publicJwk, 'RS256')) as CryptoKey;
+    return new PasskeyDataSigner(store, projectId, stored.kid, privateKey, publicKey, publicJwk, now);
+  }
+
+  /** The public signing key, as served at `/.well-known/jwks.json`. */
+  jwks(): { keys: JWK[] } {
+    return { keys: [this.publicJwk] };
+  }
+
+  async sign(claims: {
+    userId: string;
+    webauthnId: string;
+    credential: string;
+    challengeId: string;
+    processId: string;
+    isCUI: boolean;
+  }): Promise<string> {
+    const iat = Math.floor(this.now().getTime() / 1000);
+    return new SignJWT({
+      processId: claims.processId,
+      username: '',
+      credential: claims.credential,
+      challengeId: claims.challengeId,
+      webauthnId: claims.webauthnId,
+      isCUI: claims.isCUI,
+    })
+      .setProtectedHeader({ alg: 'RS256', kid: this.kid, typ: 'JWT' })
+      .setIssuer(this.projectId)
+      .setSubject(claims.userId)
+      .setIssuedAt(iat)
+      .setNotBefore(iat - NOT_BEFORE_SKEW_SECONDS)
+      .setExpirationTime(iat + SIGNED_DATA_LIFETIME_SECONDS)
+      .setJti(randomToken(22))
+      .sign(this.privateKey);
+  }
+
+  /**
+   * Verifies signedPasskeyData for the expected username, as the Backend API does: the signature (else
+   * `invalid_signature`), issuer, time window and single use (else `invalid_challenge`), then
+   * `webauthnId === username` (else `user_mismatch`). Only a `success` uses up the JTI.
+   */
+  async verify(signedPasskeyData: string, username: string): Promise<VerificationResult> {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(signedPasskeyData, this.publicKeyResolver, {
+        algorithms: ['RS256'],
+        issuer: this.projectId,
+        currentDate: this.now(),
+      }));
+    } catch (err) {
+      if (err instanceof joseErrors.JWTExpired || err instanceof joseErrors.JWTClaimValidationFailed) {
+        return 'invalid_challenge';
+      }
+      return 'invalid_signature';
+    }
+    const claims = claimsSchema.safeParse(payload);
+    if (!claims.success) return 'generic_error';
+    if (claims.data.webauthnId !== username) return 'user_mismatch';
+    if (!this.store.useJti(claims.data.jti, claims.data.exp)) return 'invalid_challenge';
+    return 'success';
+  }
+
+  private readonly publicKeyResolver = (header: { kid?: string }): CryptoKey => {
+    if (header.kid !== this.kid) throw new joseErrors.JWKSNoMatchingKey();
+    return this.publicKey;
+  };
+}

@@ -1,0 +1,343 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** A user as Corbado knows it: the username passkeys are stored under (= the JWT's `webauthnId`). */
+export interface UserRow {
+  id: string;
+  username: string;
+  displayName: string;
+  /** The WebAuthn user handle (base64url), stable per user. */
+  webauthnUserId: string;
+  createdMs: number;
+}
+
+export interface CredentialRow {
+  id: string;
+  userId: string;
+  /** base64url credential ID. */
+  credentialId: string;
+  publicKey: Uint8Array;
+  counter: number;
+  transports: string[];
+  aaguid: string;
+  attestationType: string;
+  backupEligible: boolean;
+  backupState: boolean;
+  sourceOs: string;
+  sourceBrowser: string;
+  createdMs: number;
+  lastUsedMs: number;
+}
+
+export type ConnectTokenType = 'passkey-append' | 'passkey-delete' | 'passkey-list' | 'passkey-login';
+
+export interface ConnectTokenRow {
+  id: string;
+  secret: string;
+  type: ConnectTokenType;
+  identifier: string;
+  displayName: string;
+  /** Unix seconds. */
+  expires: number;
+  status: 'initial' | 'consumed';
+}
+
+export interface ProcessRow {
+  id: string;
+  /** Unix seconds. */
+  expires: number;
+}
+
+export type ChallengePurpose = 'login' | 'conditional-ui' | 'append';
+
+export interface ChallengeRow {
+  id: string;
+  processId: string;
+  purpose: ChallengePurpose;
+  challenge: string;
+  userId: string | null;
+  /** What the user typed (login) or the token's display name (append). */
+  identifierValue: string;
+  connectTokenId: string | null;
+  /** Unix ms. */
+  expiresMs: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS users (
+  id TEXT PRIMARY KEY, username TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL,
+  webauthn_user_id TEXT NOT NULL UNIQUE, created_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS credentials (
+  id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), credential_id TEXT NOT NULL UNIQUE,
+  public_key BLOB NOT NULL, counter INTEGER NOT NULL, transports TEXT NOT NULL, aaguid TEXT NOT NULL,
+  attestation_type TEXT NOT NULL, backup_eligible INTEGER NOT NULL, backup_state INTEGER NOT NULL,
+  source_os TEXT NOT NULL, source_browser TEXT NOT NULL, created_ms INTEGER NOT NULL, last_used_ms INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS credentials_user ON credentials(user_id);
+CREATE TABLE IF NOT EXISTS connect_tokens (
+  id TEXT PRIMARY KEY, secret TEXT NOT NULL UNIQUE, type TEXT NOT NULL, identifier TEXT NOT NULL,
+  display_name TEXT NOT NULL, expires INTEGER NOT NULL, status TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS processes (id TEXT PRIMARY KEY, expires INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS challenges (
+  id TEXT PRIMARY KEY, process_id TEXT NOT NULL, purpose TEXT NOT NULL, challenge TEXT NOT NULL,
+  user_id TEXT, identifier_value TEXT NOT NULL, connect_token_id TEXT, expires_ms INTEGER NOT NULL,
+  UNIQUE (process_id, purpose));
+CREATE TABLE IF NOT EXISTS used_jtis (jti TEXT PRIMARY KEY, exp INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS signing_keys (kid TEXT PRIMARY KEY, private_jwk TEXT NOT NULL, created_ms INTEGER NOT NULL);
+`;
+
+interface CredentialRecord {
+  id: string;
+  user_id: string;
+  credential_id: string;
+  public_key: Buffer;
+  counter: number;
+  transports: string;
+  aaguid: string;
+  attestation_type: string;
+  backup_eligible: number;
+  backup_state: number;
+  source_os: string;
+  source_browser: string;
+  created_ms: number;
+  last_used_ms: number;
+}
+
+function toCredential(r: CredentialRecord): CredentialRow {
+  return {
+    id: r.id,
+    userId: r.user_id,
+    credentialId: r.credential_id,
+    publicKey: new Uint8Array(r.public_key),
+    counter: r.counter,
+    transports: JSON.parse(r.transports) as string[],
+    aaguid: r.aaguid,
+    attestationType: r.attestation_type,
+    backupEligible: r.backup_eligible === 1,
+    backupState: r.backup_state === 1,
+    sourceOs: r.source_os,
+    sourceBrowser: r.source_browser,
+    createdMs: r.created_ms,
+    lastUsedMs: r.last_used_ms,
+  };
+}
+
+const USER_COLUMNS =
+  'id, username, display_name AS displayName, webauthn_user_id AS webauthnUserId, created_ms AS createdMs';
+const TOKEN_COLUMNS = 'id, secret, type, identifier, display_name AS displayName, expires, status';
+const CHALLENGE_COLUMNS =
+  'id, process_id AS processId, purpose, challenge, user_id AS userId, identifier_value AS identifierValue, ' +
+  'connect_token_id AS connectTokenId, expires_ms AS expiresMs';
+
+/** All state of the server, in one SQLite database (`<dataDir>/local-connect.sqlite`, or in memory). */
+export class Store {
+  readonly db: Database.Database;
+
+  constructor(dataDir?: string) {
+    if (dataDir) {
+      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+      this.db = new Database(join(dataDir, 'local-connect.sqlite'));
+      this.db.pragma('journal_mode = WAL');
+    } else {
+      this.db = new Database(':memory:');
+    }
+    this.db.pragma('foreign_keys = ON');
+    this.db.exec(SCHEMA);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  // users
+
+  userByUsername(username: string): UserRow | undefined {
+    return this.db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE username = ?`).get(username) as
+      UserRow | undefined;
+  }
+
+  userById(id: string): UserRow | undefined {
+    return this.db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`).get(id) as UserRow | undefined;
+  }
+
+  insertUser(user: UserRow): void {
+    this.db
+      .prepare(
+        'INSERT INTO users (id, username, display_name, webauthn_user_id, created_ms) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(user.id, user.username, user.displayName, user.webauthnUserId, user.createdMs);
+  }
+
+  updateUserDisplayName(id: string, displayName: string): void {
+    this.db.prepare('UPDATE users SET display_name = ? WHERE id = ?').run(displayName, id);
+  }
+
+  // credentials
+
+  credentialsOfUser(userId: string): CredentialRow[] {
+    const rows = this.db
+      .prepare('SELECT * FROM credentials WHERE user_id = ? ORDER BY created_ms, id')
+      .all(userId) as CredentialRecord[];
+    return rows.map(toCredential);
+  }
+
+  credentialByCredentialId(credentialId: string): CredentialRow | undefined {
+    const row = this.db.prepare('SELECT * FROM credentials WHERE credential_id = ?').get(credentialId) as
+      CredentialRecord | undefined;
+    return row && toCredential(row);
+  }
+
+  insertCredential(c: CredentialRow): void {
+    this.db
+      .prepare(
+        `INSERT INTO credentials (id, user_id, credential_id, public_key, counter, transports, aaguid,
+          attestation_type, backup_eligible, backup_state, source_os, source_browser, created_ms, last_used_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        c.id,
+        c.userId,
+        c.credentialId,
+        Buffer.from(c.publicKey),
+        c.counter,
+        JSON.stringify(c.transports),
+        c.aaguid,
+        c.attestationType,
+        c.backupEligible ? 1 : 0,
+        c.backupState ? 1 : 0,
+        c.sourceOs,
+        c.sourceBrowser,
+        c.createdMs,
+        c.lastUsedMs,
+      );
+  }
+
+  recordCredentialUse(id: string, counter: number, backupState: boolean, usedMs: number): void {
+    this.db
+      .prepare('UPDATE credentials SET counter = ?, backup_state = ?, last_used_ms = ? WHERE id = ?')
+      .run(counter, backupState ? 1 : 0, usedMs, id);
+  }
+
+  /** Deletes the user's credential named by its `pky-…` ID or its base64url credential ID. */
+  deleteCredentialOfUser(userId: string, idOrCredentialId: string): CredentialRow | undefined {
+    const row = this.db
+      .prepare('SELECT * FROM credentials WHERE user_id = ? AND (id = ? OR credential_id = ?)')
+      .get(userId, idOrCredentialId, idOrCredentialId) as CredentialRecord | undefined;
+    if (!row) return undefined;
+    this.db.prepare('DELETE FROM credentials WHERE id = ?').run(row.id);
+    return toCredential(row);
+  }
+
+  // connect tokens
+
+  insertConnectToken(t: ConnectTokenRow): void {
+    this.db
+      .prepare(
+        'INSERT INTO connect_tokens (id, secret, type, identifier, display_name, expires, status) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(t.id, t.secret, t.type, t.identifier, t.displayName, t.expires, t.status);
+  }
+
+  connectTokenBySecret(secret: string): ConnectTokenRow | undefined {
+    return this.db.prepare(`SELECT ${TOKEN_COLUMNS} FROM connect_tokens WHERE secret = ?`).get(secret) as
+      ConnectTokenRow | undefined;
+  }
+
+  connectTokenById(id: string): ConnectTokenRow | undefined {
+    return this.db.prepare(`SELECT ${TOKEN_COLUMNS} FROM connect_tokens WHERE id = ?`).get(id) as
+      ConnectTokenRow | undefined;
+  }
+
+  /** Marks the token consumed; false when it already was (so two racing requests cannot both use it). */
+  consumeConnectToken(id: string): boolean {
+    return (
+      this.db
+        .prepare("UPDATE connect_tokens SET status = 'consumed' WHERE id = ? AND status = 'initial'")
+        .run(id).changes === 1
+    );
+  }
+
+  // processes
+
+  insertProcess(p: ProcessRow): void {
+    this.db.prepare('INSERT INTO processes (id, expires) VALUES (?, ?)').run(p.id, p.expires);
+  }
+
+  extendProcess(id: string, expires: number): void {
+    this.db.prepare('UPDATE processes SET expires = ? WHERE id = ?').run(expires, id);
+  }
+
+  processById(id: string): ProcessRow | undefined {
+    return this.db.prepare('SELECT id, expires FROM processes WHERE id = ?').get(id) as
+      ProcessRow | undefined;
+  }
+
+  deleteProcess(id: string): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM challenges WHERE process_id = ?').run(id);
+      this.db.prepare('DELETE FROM processes WHERE id = ?').run(id);
+    })();
+  }
+
+  /** Drops expired processes, challenges and used JTIs (those can no longer be replayed anyway). */
+  purgeExpired(nowMs: number): void {
+    const nowS = Math.floor(nowMs / 1000);
+    this.db.prepare('DELETE FROM challenges WHERE expires_ms < ?').run(nowMs);
+    this.db
+      .prepare('DELETE FROM processes WHERE expires < ? AND id NOT IN (SELECT process_id FROM challenges)')
+      .run(nowS);
+    this.db.prepare('DELETE FROM used_jtis WHERE exp < ?').run(nowS - 60);
+  }
+
+  // challenges (one pending challenge per process and purpose; a new one replaces the old)
+
+  putChallenge(c: ChallengeRow): void {
+    this.db
+      .prepare(
+        `INSERT OR REPLACE INTO challenges (id, process_id, purpose, challenge, user_id, identifier_value,
+          connect_token_id, expires_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        c.id,
+        c.processId,
+        c.purpose,
+        c.challenge,
+        c.userId,
+        c.identifierValue,
+        c.connectTokenId,
+        c.expiresMs,
+      );
+  }
+
+  /** Removes and returns the pending challenge: each one is verified at most once. */
+  takeChallenge(processId: string, purpose: ChallengePurpose): ChallengeRow | undefined {
+    return this.db.transaction(() => {
+      const row = this.db
+        .prepare(`SELECT ${CHALLENGE_COLUMNS} FROM challenges WHERE process_id = ? AND purpose = ?`)
+        .get(processId, purpose) as ChallengeRow | undefined;
+      if (row) this.db.prepare('DELETE FROM challenges WHERE id = ?').run(row.id);
+      return row;
+    })();
+  }
+
+  // signed passkey data
+
+  /** Records the JTI as used; false when it was used before. */
+  useJti(jti: string, exp: number): boolean {
+    return (
+      this.db.prepare('INSERT OR IGNORE INTO used_jtis (jti, exp) VALUES (?, ?)').run(jti, exp).changes === 1
+    );
+  }
+
+  signingKey(): { kid: string; privateJwk: string } | undefined {
+    return this.db
+      .prepare('SELECT kid, private_jwk AS privateJwk FROM signing_keys ORDER BY created_ms LIMIT 1')
+      .get() as { kid: string; privateJwk: string } | undefined;
+  }
+
+  insertSigningKey(kid: string, privateJwk: string, createdMs: number): void {
+    this.db
+      .prepare('INSERT INTO signing_keys (kid, private_jwk, created_ms) VALUES (?, ?, ?)')
+      .run(kid, privateJwk, createdMs);
+  }
+}
