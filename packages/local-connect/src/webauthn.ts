@@ -68,7 +68,7 @@ export function parseRegistrationResponse(value: string): RegistrationResponseJS
     response: {
       clientDataJSON: r.response.clientDataJSON,
       attestationObject: r.response.attestationObject,
-      transports: (r.response.transports ?? undefined),
+      transports: r.response.transports ?? undefined,
     },
     clientExtensionResults: r.clientExtensionResults ?? {},
   };

@@ -1,0 +1,117 @@
+import { build } from 'esbuild';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
+import type { PageApi } from './page';
+
+const HTML = `<!doctype html><html><head><meta charset="utf-8"><title>local-connect test page</title></head>
+<body><input id="email" name="email" type="email" autocomplete="username webauthn">
+<script type="module" src="/page.js"></script></body></html>`;
+
+/** Bundles the page with the official client (esbuild) once. */
+export async function bundlePage(): Promise<string> {
+  const result = await build({
+    entryPoints: [fileURLToPath(new URL('./page.ts', import.meta.url))],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'chrome120',
+    write: false,
+    logLevel: 'silent',
+  });
+  const file = result.outputFiles[0];
+  if (!file) throw new Error('esbuild produced no output');
+  return file.text;
+}
+
+/** Serves the test page on 127.0.0.1; the browser opens it as http://localhost:<port> (a valid RP ID). */
+export async function servePage(bundle: string): Promise<{ origin: string; close(): Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    if (req.url === '/page.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' });
+      res.end(bundle);
+    } else if (req.url === '/' || req.url?.startsWith('/?')) {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(HTML);
+    } else {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://localhost:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+export interface TestPage {
+  context: BrowserContext;
+  page: Page;
+  cdp: CDPSession;
+  authenticatorId: string;
+  /** Runs one of the page API's methods in the page. */
+  call<K extends keyof PageApi>(
+    method: K,
+    ...args: Parameters<PageApi[K]>
+  ): Promise<Awaited<ReturnType<PageApi[K]>>>;
+}
+
+/** A fresh context (empty localStorage) with a CDP virtual platform authenticator (UV, resident keys). */
+export async function openTestPage(browser: Browser, origin: string): Promise<TestPage> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  // FingerprintJS may report to its CDN; offline that only slows the page down.
+  await page.addInitScript(() => {
+    (window as unknown as { __fpjs_d_m: boolean }).__fpjs_d_m = true;
+  });
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  await page.goto(`${origin}/`);
+  await page.waitForSelector('body[data-ready="true"]');
+  return {
+    context,
+    page,
+    cdp,
+    authenticatorId,
+    call: (method, ...args) =>
+      page.evaluate(
+        ([m, a]) => {
+          const lc = (window as unknown as { lc: Record<string, (...x: unknown[]) => unknown> }).lc;
+          return lc[m as string]!(...(a as unknown[]));
+        },
+        [method, args] as const,
+      ) as never,
+  };
+}
