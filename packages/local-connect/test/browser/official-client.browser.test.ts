@@ -96,15 +96,22 @@ describe('local-connect with the official Connect client in Chromium', () => {
   });
 
   it('refuses a consumed append token', async () => {
-    const token = await appendToken();
-    expect((await tab.call('append', token)).ok).toBe(false); // excluded: the authenticator already has one
-    const used = await backend.createConnectToken('passkey-append', {
-      identifier: 'u-2',
-      displayName: 'b@x.io',
-    });
-    expect((await tab.call('append', used)).ok).toBe(true);
-    const again = await tab.call('append', used);
-    expect(again).toMatchObject({ ok: false, error: 'NonRecoverableError' });
+    // A second browser profile (its own authenticator), so the first one keeps exactly one passkey.
+    const second = await openTestPage(browser, page.origin);
+    try {
+      await second.call('setup', PROJECT_ID, server.url);
+      const token = await backend.createConnectToken('passkey-append', {
+        identifier: 'u-2',
+        displayName: 'b@x.io',
+      });
+      expect((await second.call('append', token)).ok).toBe(true);
+      const again = await second.call('append', token);
+      // The client carries the server's error.type in its message: `… (invalid_connect_token)`.
+      expect(again).toMatchObject({ ok: false, error: 'NonRecoverableError' });
+      expect((again as { message: string }).message).toContain('(invalid_connect_token)');
+    } finally {
+      await second.context.close();
+    }
   });
 
   it('excludes the passkeys a user already has', async () => {
