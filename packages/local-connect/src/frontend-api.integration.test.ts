@@ -1,0 +1,457 @@
+import { decodeJwt } from 'jose';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startActionServer, type ActionServer } from '../test/action-servers';
+import { backendClient } from '../test/backend';
+import { fapiClient } from '../test/fapi';
+import { captureLog, testConfig } from '../test/fixtures';
+import { SoftwareAuthenticator } from '../test/software-authenticator';
+import { start, type LocalConnectConfig, type RunningServer } from './index';
+
+const ORIGIN = 'http://localhost:3000';
+const EMAIL = 'jane@example.com';
+const USERNAME = 'user-jane';
+
+describe('Frontend API', () => {
+  const cleanup: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const fn of cleanup.splice(0).reverse()) await fn();
+  });
+
+  async function setup(overrides: Partial<LocalConnectConfig> = {}, dataDir?: string) {
+    let offsetMs = 0;
+    const logs = captureLog();
+    const server: RunningServer = await start({
+      config: testConfig(overrides),
+      dataDir,
+      now: () => new Date(Date.now() + offsetMs),
+      log: logs.log,
+    });
+    cleanup.push(() => server.stop());
+    const post = fapiClient(server.url, 'pro-1');
+    const backend = backendClient(server.url, 'pro-1', 'corbado1_test-secret');
+    const authenticator = new SoftwareAuthenticator();
+    return {
+      server,
+      post,
+      backend,
+      authenticator,
+      logs,
+      advance: (seconds: number) => (offsetMs += seconds * 1000),
+      async init(kind: 'login' | 'append' | 'manage' = 'login') {
+        const res = await post(`${kind}/init`, { clientInformation: {}, flags: {} });
+        expect(res.status).toBe(200);
+        return res.body;
+      },
+      async processId() {
+        return (await this.init('append')).processID as string;
+      },
+      async appendStart(identifier = USERNAME, displayName = EMAIL) {
+        const processId = await this.processId();
+        const token = await backend.createConnectToken('passkey-append', { identifier, displayName });
+        const res = await post('append/start', { appendTokenValue: token, loadedMs: 1 }, { processId });
+        expect(res.status).toBe(200);
+        return { processId, token, options: res.body.attestationOptions as string };
+      },
+      async append(identifier = USERNAME, displayName = EMAIL) {
+        const started = await this.appendStart(identifier, displayName);
+        const attestationResponse = authenticator.create(started.options, { origin: ORIGIN });
+        const res = await post('append/finish', { attestationResponse }, { processId: started.processId });
+        expect(res.status).toBe(200);
+        return { ...started, credentialId: (JSON.parse(attestationResponse) as { id: string }).id };
+      },
+      async loginStart(identifier = USERNAME) {
+        const processId = (await this.init('login')).token as string;
+        const res = await post(
+          'login/start',
+          { identifier, source: 'text-field', loadedMs: 1 },
+          { processId },
+        );
+        return { processId, res };
+      },
+    };
+  }
+
+  it('runs append and typed login end to end with a software authenticator', async () => {
+    const t = await setup();
+    await t.append();
+    const { processId, res } = await t.loginStart();
+    expect(res.body.isCDA).toBe(false);
+    const assertionResponse = t.authenticator.get(res.body.assertionOptions as string, { origin: ORIGIN });
+    const finish = await t.post('login/finish', { isConditionalUI: false, assertionResponse }, { processId });
+    expect(finish.status).toBe(200);
+    expect(finish.body.session).toBe(finish.body.signedPasskeyData);
+    expect(decodeJwt(finish.body.session as string)).toMatchObject({ webauthnId: USERNAME, processId });
+    expect(finish.body.passkeyOperation).toMatchObject({
+      identifierValue: USERNAME,
+      identifierType: 'username',
+    });
+  });
+
+  it('answers init with the process, frontendApiUrl and the conditional-UI challenge', async () => {
+    const t = await setup({ publicUrl: 'http://127.0.0.1:9999' });
+    const body = await t.init('login');
+    expect(body).toMatchObject({
+      frontendApiUrl: 'http://127.0.0.1:9999',
+      loginAllowed: true,
+      flags: { 'conditional-ui-allowed': 'true' },
+    });
+    expect(body.expiresAt).toBeGreaterThan(Date.now() / 1000);
+    const challenge = JSON.parse(body.conditionalUIChallenge as string) as {
+      publicKey: Record<string, unknown>;
+    };
+    expect(challenge.publicKey).toMatchObject({ rpId: 'localhost', userVerification: 'required' });
+    expect(challenge.publicKey.allowCredentials).toEqual([]);
+    // The same process comes back when the client names it.
+    const again = await t.post('append/init', {}, { processId: body.token as string });
+    expect(again.body.processID).toBe(body.token);
+  });
+
+  it('offers no conditional-UI challenge when the flag is off', async () => {
+    const t = await setup({ flags: { 'conditional-ui-allowed': 'false' } });
+    const body = await t.init('login');
+    expect(body.conditionalUIChallenge).toBeUndefined();
+    expect(body.flags).toEqual({ 'conditional-ui-allowed': 'false' });
+  });
+
+  it('logs in through conditional UI and rejects a user handle that does not match', async () => {
+    const t = await setup();
+    await t.append();
+    const init = await t.init('login');
+    const processId = init.token as string;
+    const cui = init.conditionalUIChallenge as string;
+    const forged = t.authenticator.get(cui, { origin: ORIGIN, userHandle: 'AAAA' });
+    const bad = await t.post(
+      'login/finish',
+      { isConditionalUI: true, assertionResponse: forged },
+      { processId },
+    );
+    expect(bad.body).toMatchObject({ error: { type: 'credential_not_allowed' } });
+
+    const fresh = await t.init('login');
+    const ok = t.authenticator.get(fresh.conditionalUIChallenge as string, { origin: ORIGIN });
+    const res = await t.post(
+      'login/finish',
+      { isConditionalUI: true, assertionResponse: ok },
+      { processId: fresh.token as string },
+    );
+    expect(res.status).toBe(200);
+    expect(decodeJwt(res.body.session as string)).toMatchObject({ isCUI: true, webauthnId: USERNAME });
+    expect(res.body.passkeyOperation).toMatchObject({ identifierValue: EMAIL });
+  });
+
+  it('uses a challenge once: a replayed assertion is rejected', async () => {
+    const t = await setup();
+    await t.append();
+    const { processId, res } = await t.loginStart();
+    const assertionResponse = t.authenticator.get(res.body.assertionOptions as string, { origin: ORIGIN });
+    expect((await t.post('login/finish', { assertionResponse }, { processId })).status).toBe(200);
+    const replay = await t.post('login/finish', { assertionResponse }, { processId });
+    expect(replay.status).toBe(400);
+    expect(replay.body).toMatchObject({ error: { type: 'invalid_challenge' } });
+  });
+
+  it('binds a challenge to its process', async () => {
+    const t = await setup();
+    await t.append();
+    const { res } = await t.loginStart();
+    const assertionResponse = t.authenticator.get(res.body.assertionOptions as string, { origin: ORIGIN });
+    const other = (await t.init('login')).token as string;
+    const finish = await t.post('login/finish', { assertionResponse }, { processId: other });
+    expect(finish.body).toMatchObject({ error: { type: 'invalid_challenge' } });
+  });
+
+  it('expires a pending challenge', async () => {
+    const t = await setup({ processLifetimeSeconds: 3600 });
+    await t.append();
+    const { processId, res } = await t.loginStart();
+    const assertionResponse = t.authenticator.get(res.body.assertionOptions as string, { origin: ORIGIN });
+    t.advance(121);
+    const finish = await t.post('login/finish', { assertionResponse }, { processId });
+    expect(finish.body).toMatchObject({ error: { type: 'invalid_challenge' } });
+  });
+
+  it.each([
+    ['a wrong origin', { origin: 'http://evil.localhost:3000' }],
+    ['no user verification', { origin: ORIGIN, noUserVerification: true }],
+    ['a counter that went backwards', { origin: ORIGIN, counter: 0 }],
+  ])('rejects an assertion with %s', async (_name, ceremony) => {
+    const t = await setup();
+    await t.append();
+    // One good login moves the stored counter to 1.
+    const first = await t.loginStart();
+    const good = t.authenticator.get(first.res.body.assertionOptions as string, { origin: ORIGIN });
+    expect(
+      (await t.post('login/finish', { assertionResponse: good }, { processId: first.processId })).status,
+    ).toBe(200);
+    const { processId, res } = await t.loginStart();
+    const assertionResponse = t.authenticator.get(res.body.assertionOptions as string, ceremony);
+    const finish = await t.post('login/finish', { assertionResponse }, { processId });
+    expect(finish.status).toBe(400);
+    expect(finish.body).toMatchObject({ error: { type: 'webauthn_verification_failed' } });
+  });
+
+  it('accepts no user verification only when loosened by name', async () => {
+    const t = await setup({ userVerification: 'preferred' });
+    await t.append();
+    const { processId, res } = await t.loginStart();
+    const assertionResponse = t.authenticator.get(res.body.assertionOptions as string, {
+      origin: ORIGIN,
+      noUserVerification: true,
+    });
+    expect((await t.post('login/finish', { assertionResponse }, { processId })).status).toBe(200);
+  });
+
+  it('rejects an attestation from another origin or without user verification', async () => {
+    const t = await setup();
+    for (const ceremony of [
+      { origin: 'http://localhost:4000' },
+      { origin: ORIGIN, noUserVerification: true },
+    ]) {
+      const started = await t.appendStart();
+      const attestationResponse = t.authenticator.create(started.options, ceremony);
+      const res = await t.post('append/finish', { attestationResponse }, { processId: started.processId });
+      expect(res.body).toMatchObject({ error: { type: 'webauthn_verification_failed' } });
+    }
+  });
+
+  it("rejects another user's passkey and an unknown one", async () => {
+    const t = await setup();
+    const jane = await t.append();
+    await t.append('user-bob', 'bob@example.com');
+    const { processId, res } = await t.loginStart('user-bob');
+    const janes = t.authenticator.get(res.body.assertionOptions as string, {
+      origin: ORIGIN,
+      credentialId: jane.credentialId,
+    });
+    const wrongUser = await t.post('login/finish', { assertionResponse: janes }, { processId });
+    expect(wrongUser.body).toMatchObject({ error: { type: 'credential_not_allowed' } });
+
+    const stranger = new SoftwareAuthenticator();
+    const strangerToken = await t.appendStart('user-carol', 'carol@example.com');
+    stranger.create(strangerToken.options, { origin: ORIGIN }); // never finished: unknown to the server
+    const again = await t.loginStart('user-bob');
+    const unknown = stranger.get(again.res.body.assertionOptions as string, {
+      origin: ORIGIN,
+      credentialId: stranger.credentials[0]!.id.toString('base64url'),
+    });
+    const res404 = await t.post(
+      'login/finish',
+      { assertionResponse: unknown },
+      { processId: again.processId },
+    );
+    expect(res404.status).toBe(404);
+    expect(res404.body).toMatchObject({ httpStatusCode: 404, error: { type: 'unknown_credential' } });
+  });
+
+  it('refuses an append token that is consumed, expired, or of another type', async () => {
+    const t = await setup();
+    const { token } = await t.append();
+    const processId = await t.processId();
+    const consumed = await t.post('append/start', { appendTokenValue: token }, { processId });
+    expect(consumed.body).toMatchObject({ error: { type: 'invalid_connect_token' } });
+
+    const listToken = await t.backend.createConnectToken('passkey-list', { identifier: USERNAME });
+    const wrongType = await t.post('append/start', { appendTokenValue: listToken }, { processId });
+    expect(wrongType.body).toMatchObject({ error: { type: 'invalid_connect_token' } });
+
+    const short = await t.backend.createConnectToken(
+      'passkey-append',
+      { identifier: 'u', displayName: 'u' },
+      60,
+    );
+    t.advance(61);
+    const expired = await t.post('append/start', { appendTokenValue: short }, { processId });
+    expect(expired.body).toMatchObject({ error: { type: 'invalid_connect_token' } });
+
+    const unknown = await t.post('manage/list', { connectToken: 'ctk1_unknown' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toMatchObject({ error: { type: 'invalid_connect_token' } });
+  });
+
+  it.each([
+    ['malformed JSON', { raw: '{"identifier":' }],
+    ['a wrong type', { raw: '{"identifier":42}' }],
+  ])('answers %s with a validation_error', async (_name, options) => {
+    const t = await setup();
+    const processId = await t.processId();
+    const res = await t.post('login/start', null, { ...options, processId });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ httpStatusCode: 400, error: { type: 'validation_error' } });
+  });
+
+  it.each([
+    ['not JSON', 'nope'],
+    ['bad base64url', JSON.stringify({ id: 'a+b/', rawId: 'a+b/', type: 'public-key', response: {} })],
+    ['a missing signature', JSON.stringify({ id: 'abc', rawId: 'abc', type: 'public-key', response: {} })],
+  ])('rejects an assertionResponse that is %s', async (_name, assertionResponse) => {
+    const t = await setup();
+    const processId = await t.processId();
+    const res = await t.post('login/finish', { isConditionalUI: false, assertionResponse }, { processId });
+    expect(res.body).toMatchObject({ error: { type: 'validation_error' } });
+  });
+
+  it('rejects oversized bodies, unknown processes and other projects', async () => {
+    const t = await setup();
+    const big = await t.post('events', null, { raw: JSON.stringify({ eventType: 'x'.repeat(65 * 1024) }) });
+    expect(big.status).toBe(413);
+    const noProcess = await t.post('login/start', { identifier: EMAIL }, { processId: 'nope' });
+    expect(noProcess.body).toMatchObject({ error: { type: 'invalid_process' } });
+    const wrongProject = await t.post('login/init', {}, { projectId: 'pro-2' });
+    expect(wrongProject.status).toBe(400);
+    expect(wrongProject.body).toMatchObject({ error: { type: 'project_id_mismatch' } });
+  });
+
+  it('answers CORS for configured origins only', async () => {
+    const t = await setup();
+    const preflight = await fetch(`${t.server.url}/v2/connect/login/init`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: ORIGIN,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,x-corbado-projectid',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+    expect(preflight.headers.get('access-control-allow-credentials')).toBe('true');
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('x-corbado-process-id');
+
+    const allowed = await t.post('login/init', {}, { origin: ORIGIN });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+
+    const denied = await t.post('login/init', {}, { origin: 'http://localhost:4000' });
+    expect(denied.status).toBe(403);
+    expect(denied.headers.get('access-control-allow-origin')).toBeNull();
+    expect(denied.body).toMatchObject({ error: { type: 'origin_not_allowed' } });
+  });
+
+  it('lists passkeys with dates and arrays the client formats, and deletes by id', async () => {
+    const t = await setup();
+    await t.append();
+    const listToken = await t.backend.createConnectToken('passkey-list', { identifier: USERNAME });
+    const list = await t.post('manage/list', { connectToken: listToken });
+    const passkeys = list.body.passkeys as Record<string, unknown>[];
+    expect(list.body).toMatchObject({ rpID: 'localhost', userID: expect.stringMatching(/^usr-/) as unknown });
+    expect(passkeys).toHaveLength(1);
+    expect(passkeys[0]).toMatchObject({
+      transport: ['internal'],
+      status: 'active',
+      attestationType: 'none',
+      created: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/) as unknown,
+    });
+    const deleteToken = await t.backend.createConnectToken('passkey-delete', { identifier: 'someone-else' });
+    const foreign = await t.post('manage/delete', {
+      connectToken: deleteToken,
+      credentialID: passkeys[0]!.id,
+    });
+    expect(foreign.status).toBe(404);
+    expect(foreign.body).toMatchObject({ error: { type: 'passkey_not_found' } });
+  });
+
+  it('clears a process and accepts client events', async () => {
+    const t = await setup();
+    const processId = await t.processId();
+    expect((await t.post('events', { eventType: 'login-error' }, { processId })).body).toEqual({});
+    expect((await t.post('process/clear', { processId }, { processId })).body).toEqual({ processId });
+    const after = await t.post('append/start', { appendTokenValue: 'x' }, { processId });
+    expect(after.body).toMatchObject({ error: { type: 'invalid_process' } });
+  });
+
+  it('keeps users, passkeys and tokens across a restart with a data dir', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'local-connect-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const first = await setup({}, dir);
+    await first.append();
+    const listToken = await first.backend.createConnectToken('passkey-list', { identifier: USERNAME });
+    await first.server.stop();
+
+    const second = await setup({}, dir);
+    second.authenticator.credentials.push(...first.authenticator.credentials);
+    const list = await second.post('manage/list', { connectToken: listToken });
+    expect(list.body.passkeys).toHaveLength(1);
+    const { processId, res } = await second.loginStart();
+    const assertionResponse = second.authenticator.get(res.body.assertionOptions as string, {
+      origin: ORIGIN,
+    });
+    const finish = await second.post('login/finish', { assertionResponse }, { processId });
+    expect(await second.backend.verifySignedPasskeyData(finish.body.session as string, USERNAME)).toBe(
+      'success',
+    );
+  });
+
+  describe('actions', () => {
+    let actions: ActionServer;
+    async function withActions(timeoutMs = 3000) {
+      actions = await startActionServer({ secret: 'shh', users: { [EMAIL]: USERNAME }, slowMs: 1000 });
+      cleanup.push(() => actions.close());
+      return setup({
+        actions: {
+          preLoginUrl: `${actions.url}/pre-login`,
+          postAppendUrl: `${actions.url}/post-append`,
+          secret: 'shh',
+          timeoutMs,
+        },
+      });
+    }
+
+    it('turns the typed email into the username with pre-login', async () => {
+      const t = await withActions();
+      await t.append();
+      const { res } = await t.loginStart(EMAIL);
+      expect(res.status).toBe(200);
+      expect(res.body.assertionOptions).not.toBe('');
+      expect(actions.calls).toContainEqual({
+        path: '/pre-login',
+        authorization: 'Bearer shh',
+        body: { identifier: EMAIL },
+      });
+    });
+
+    it('answers an unknown user with a JSON 404 user_not_found', async () => {
+      const t = await withActions();
+      const { res } = await t.loginStart('nobody@example.com');
+      expect(res.status).toBe(404);
+      expect(res.body).toMatchObject({ httpStatusCode: 404, error: { type: 'user_not_found' } });
+    });
+
+    it('falls back, without hanging, when pre-login fails or is slow', async () => {
+      const t = await withActions(200);
+      for (const email of ['fail@example.com', 'slow@example.com']) {
+        const { res } = await t.loginStart(email);
+        expect(res.status).toBe(200);
+        expect(res.body).toMatchObject({
+          assertionOptions: '',
+          fallbackOperationError: { initFallback: true, identifier: email },
+        });
+      }
+      expect(t.logs.events.filter((e) => e.event === 'pre_login_failed').map((e) => e.code)).toEqual([
+        'action_bad_response',
+        'action_timeout',
+      ]);
+    });
+
+    it('falls back for a known user without passkeys', async () => {
+      const t = await withActions();
+      const { res } = await t.loginStart(EMAIL);
+      expect(res.body).toMatchObject({
+        assertionOptions: '',
+        fallbackOperationError: { initFallback: true },
+      });
+    });
+
+    it('keeps the passkey when post-append fails', async () => {
+      const t = await setup({
+        actions: { postAppendUrl: 'http://127.0.0.1:9/post-append', secret: 'shh', timeoutMs: 500 },
+      });
+      await t.append();
+      expect(t.logs.events).toContainEqual(
+        expect.objectContaining({ event: 'post_append_failed', code: 'action_unreachable' }),
+      );
+      const listToken = await t.backend.createConnectToken('passkey-list', { identifier: USERNAME });
+      expect((await t.post('manage/list', { connectToken: listToken })).body.passkeys).toHaveLength(1);
+    });
+  });
+});

@@ -1,0 +1,69 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Store, type ChallengeRow, type ConnectTokenRow } from './store';
+
+const TOKEN: ConnectTokenRow = {
+  id: 'ctk-1',
+  secret: 'ctk1_abc',
+  type: 'passkey-append',
+  identifier: 'user-1',
+  displayName: 'jane@example.com',
+  expires: 2_000_000_000,
+  status: 'initial',
+};
+
+const CHALLENGE: ChallengeRow = {
+  id: 'was-1',
+  processId: 'proc-1',
+  purpose: 'login',
+  challenge: 'abc',
+  userId: null,
+  identifierValue: 'jane@example.com',
+  connectTokenId: null,
+  expiresMs: 2_000_000_000_000,
+};
+
+describe('Store', () => {
+  let store: Store;
+  afterEach(() => store.close());
+
+  it('consumes a connect token once', () => {
+    store = new Store();
+    store.insertConnectToken(TOKEN);
+    expect(store.consumeConnectToken(TOKEN.id)).toBe(true);
+    expect(store.consumeConnectToken(TOKEN.id)).toBe(false);
+    expect(store.connectTokenBySecret(TOKEN.secret)?.status).toBe('consumed');
+  });
+
+  it('hands out a challenge once, and only to its process and purpose', () => {
+    store = new Store();
+    store.putChallenge(CHALLENGE);
+    expect(store.takeChallenge('proc-2', 'login')).toBeUndefined();
+    expect(store.takeChallenge('proc-1', 'append')).toBeUndefined();
+    expect(store.takeChallenge('proc-1', 'login')).toEqual(CHALLENGE);
+    expect(store.takeChallenge('proc-1', 'login')).toBeUndefined();
+  });
+
+  it('replaces the pending challenge of the same purpose', () => {
+    store = new Store();
+    store.putChallenge(CHALLENGE);
+    store.putChallenge({ ...CHALLENGE, id: 'was-2', challenge: 'def' });
+    expect(store.takeChallenge('proc-1', 'login')?.challenge).toBe('def');
+  });
+
+  it('records a JTI once and forgets it long after expiry', () => {
+    store = new Store();
+    expect(store.useJti('j1', 1000)).toBe(true);
+    expect(store.useJti('j1', 1000)).toBe(false);
+    store.purgeExpired(1000 * 1000);
+    expect(store.useJti('j1', 1000)).toBe(false);
+    store.purgeExpired(1061 * 1000);
+    expect(store.useJti('j1', 1000)).toBe(true);
+  });
+
+  it('purges expired challenges', () => {
+    store = new Store();
+    store.putChallenge({ ...CHALLENGE, expiresMs: 5000 });
+    store.purgeExpired(6000);
+    expect(store.takeChallenge('proc-1', 'login')).toBeUndefined();
+  });
+});
