@@ -18,7 +18,7 @@ function run(args: string[]): {
   });
   let out = '';
   const firstLine = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const newline = out.indexOf('\n');
       if (newline >= 0) resolve(out.slice(0, newline));
