@@ -142,6 +142,22 @@ describe('Frontend API', () => {
     expect(res.body.passkeyOperation).toMatchObject({ identifierValue: EMAIL });
   });
 
+  it('accepts either conditional-UI challenge of a process that ran login/init twice', async () => {
+    const t = await setup();
+    await t.append();
+    const first = await t.init('login');
+    const processId = first.token as string;
+    const second = (await t.post('login/init', {}, { processId })).body;
+    expect(second.token).toBe(processId);
+    for (const init of [first, second]) {
+      const assertionResponse = t.authenticator.get(init.conditionalUIChallenge as string, {
+        origin: ORIGIN,
+      });
+      const res = await t.post('login/finish', { isConditionalUI: true, assertionResponse }, { processId });
+      expect(res.status).toBe(200);
+    }
+  });
+
   it('uses a challenge once: a replayed assertion is rejected', async () => {
     const t = await setup();
     await t.append();

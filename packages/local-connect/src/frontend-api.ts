@@ -11,6 +11,7 @@ import {
   parseAuthenticationResponse,
   parseRegistrationResponse,
   registrationOptions,
+  signedChallenge,
   verifyAuthentication,
   verifyRegistration,
 } from './webauthn';
@@ -326,7 +327,11 @@ export async function loginFinish(deps: ServerDeps, req: IncomingMessage) {
   const response = parseAuthenticationResponse(body.assertionResponse);
 
   // Taken before anything else is checked: a challenge is verified at most once, pass or fail.
-  const challenge = deps.store.takeChallenge(process.id, body.isConditionalUI ? 'conditional-ui' : 'login');
+  const challenge = deps.store.takeChallenge(
+    process.id,
+    body.isConditionalUI ? 'conditional-ui' : 'login',
+    signedChallenge(response.response.clientDataJSON),
+  );
   if (!challenge || challenge.expiresMs <= deps.now().getTime()) {
     throw new RequestError('invalid_challenge', 'no pending login challenge for this process');
   }
@@ -395,8 +400,7 @@ function userForAppend(deps: ServerDeps, token: ConnectTokenRow): UserRow {
     webauthnUserId: randomToken(32),
     createdMs: deps.now().getTime(),
   };
-  deps.store.insertUser(user);
-  return user;
+  return deps.store.insertUser(user);
 }
 
 export async function appendStart(deps: ServerDeps, req: IncomingMessage) {
@@ -429,7 +433,11 @@ export async function appendFinish(deps: ServerDeps, req: IncomingMessage) {
   const process = requireProcess(deps, req);
   const response = parseRegistrationResponse(body.attestationResponse);
 
-  const challenge = deps.store.takeChallenge(process.id, 'append');
+  const challenge = deps.store.takeChallenge(
+    process.id,
+    'append',
+    signedChallenge(response.response.clientDataJSON),
+  );
   if (!challenge || challenge.expiresMs <= deps.now().getTime() || !challenge.userId) {
     throw new RequestError('invalid_challenge', 'no pending append challenge for this process');
   }

@@ -37,17 +37,19 @@ describe('Store', () => {
   it('hands out a challenge once, and only to its process and purpose', () => {
     store = new Store();
     store.putChallenge(CHALLENGE);
-    expect(store.takeChallenge('proc-2', 'login')).toBeUndefined();
-    expect(store.takeChallenge('proc-1', 'append')).toBeUndefined();
-    expect(store.takeChallenge('proc-1', 'login')).toEqual(CHALLENGE);
-    expect(store.takeChallenge('proc-1', 'login')).toBeUndefined();
+    expect(store.takeChallenge('proc-2', 'login', 'abc')).toBeUndefined();
+    expect(store.takeChallenge('proc-1', 'append', 'abc')).toBeUndefined();
+    expect(store.takeChallenge('proc-1', 'login', 'xyz')).toBeUndefined();
+    expect(store.takeChallenge('proc-1', 'login', 'abc')).toEqual(CHALLENGE);
+    expect(store.takeChallenge('proc-1', 'login', 'abc')).toBeUndefined();
   });
 
-  it('replaces the pending challenge of the same purpose', () => {
+  it('keeps concurrent challenges of one process apart', () => {
     store = new Store();
     store.putChallenge(CHALLENGE);
     store.putChallenge({ ...CHALLENGE, id: 'was-2', challenge: 'def' });
-    expect(store.takeChallenge('proc-1', 'login')?.challenge).toBe('def');
+    expect(store.takeChallenge('proc-1', 'login', 'def')?.id).toBe('was-2');
+    expect(store.takeChallenge('proc-1', 'login', 'abc')?.id).toBe('was-1');
   });
 
   it('records a JTI once and forgets it long after expiry', () => {
@@ -64,6 +66,6 @@ describe('Store', () => {
     store = new Store();
     store.putChallenge({ ...CHALLENGE, expiresMs: 5000 });
     store.purgeExpired(6000);
-    expect(store.takeChallenge('proc-1', 'login')).toBeUndefined();
+    expect(store.takeChallenge('proc-1', 'login', 'abc')).toBeUndefined();
   });
 });

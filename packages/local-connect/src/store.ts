@@ -80,8 +80,8 @@ CREATE TABLE IF NOT EXISTS connect_tokens (
 CREATE TABLE IF NOT EXISTS processes (id TEXT PRIMARY KEY, expires INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS challenges (
   id TEXT PRIMARY KEY, process_id TEXT NOT NULL, purpose TEXT NOT NULL, challenge TEXT NOT NULL,
-  user_id TEXT, identifier_value TEXT NOT NULL, connect_token_id TEXT, expires_ms INTEGER NOT NULL,
-  UNIQUE (process_id, purpose));
+  user_id TEXT, identifier_value TEXT NOT NULL, connect_token_id TEXT, expires_ms INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS challenges_lookup ON challenges(process_id, purpose, challenge);
 CREATE TABLE IF NOT EXISTS used_jtis (jti TEXT PRIMARY KEY, exp INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS signing_keys (kid TEXT PRIMARY KEY, private_jwk TEXT NOT NULL, created_ms INTEGER NOT NULL);
 `;
@@ -160,12 +160,14 @@ export class Store {
     return this.db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`).get(id) as UserRow | undefined;
   }
 
-  insertUser(user: UserRow): void {
+  /** Inserts the user unless the username exists; returns the stored user either way. */
+  insertUser(user: UserRow): UserRow {
     this.db
       .prepare(
-        'INSERT INTO users (id, username, display_name, webauthn_user_id, created_ms) VALUES (?, ?, ?, ?, ?)',
+        'INSERT OR IGNORE INTO users (id, username, display_name, webauthn_user_id, created_ms) VALUES (?, ?, ?, ?, ?)',
       )
       .run(user.id, user.username, user.displayName, user.webauthnUserId, user.createdMs);
+    return this.userByUsername(user.username) as UserRow;
   }
 
   updateUserDisplayName(id: string, displayName: string): void {
@@ -289,12 +291,13 @@ export class Store {
     this.db.prepare('DELETE FROM used_jtis WHERE exp < ?').run(nowS - 60);
   }
 
-  // challenges (one pending challenge per process and purpose; a new one replaces the old)
+  // challenges (found by process, purpose and value: a client that ran two inits or starts at once
+  // answers whichever challenge it kept, and each is still used once)
 
   putChallenge(c: ChallengeRow): void {
     this.db
       .prepare(
-        `INSERT OR REPLACE INTO challenges (id, process_id, purpose, challenge, user_id, identifier_value,
+        `INSERT INTO challenges (id, process_id, purpose, challenge, user_id, identifier_value,
           connect_token_id, expires_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
@@ -309,12 +312,14 @@ export class Store {
       );
   }
 
-  /** Removes and returns the pending challenge: each one is verified at most once. */
-  takeChallenge(processId: string, purpose: ChallengePurpose): ChallengeRow | undefined {
+  /** Removes and returns a pending challenge: each one is verified at most once. */
+  takeChallenge(processId: string, purpose: ChallengePurpose, challenge: string): ChallengeRow | undefined {
     return this.db.transaction(() => {
       const row = this.db
-        .prepare(`SELECT ${CHALLENGE_COLUMNS} FROM challenges WHERE process_id = ? AND purpose = ?`)
-        .get(processId, purpose) as ChallengeRow | undefined;
+        .prepare(
+          `SELECT ${CHALLENGE_COLUMNS} FROM challenges WHERE process_id = ? AND purpose = ? AND challenge = ?`,
+        )
+        .get(processId, purpose, challenge) as ChallengeRow | undefined;
       if (row) this.db.prepare('DELETE FROM challenges WHERE id = ?').run(row.id);
       return row;
     })();

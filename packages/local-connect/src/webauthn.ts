@@ -46,6 +46,17 @@ const authenticationResponseSchema = z.object({
   clientExtensionResults: z.record(z.string(), z.unknown()).nullish(),
 });
 
+const clientDataSchema = z.object({ challenge: base64url.max(1024) });
+
+/** The challenge the browser signed, read from clientDataJSON (verified later against the stored one). */
+export function signedChallenge(clientDataJSON: string): string {
+  const decoded = parseJsonString(
+    Buffer.from(clientDataJSON, 'base64url').toString('utf8'),
+    'clientDataJSON',
+  );
+  return parseWith(clientDataSchema, decoded, 'clientDataJSON').challenge;
+}
+
 function parseJsonString(value: string, what: string): unknown {
   try {
     return JSON.parse(value);
