@@ -7,7 +7,7 @@ import { startActionServer, type ActionServer } from '../test/action-servers';
 import { backendClient } from '../test/backend';
 import { fapiClient } from '../test/fapi';
 import { captureLog, testConfig } from '../test/fixtures';
-import { SoftwareAuthenticator } from '../test/software-authenticator';
+import { SoftwareAuthenticator } from './software-authenticator';
 import { start, type LocalConnectConfig, type RunningServer } from './index';
 
 const ORIGIN = 'http://localhost:3000';

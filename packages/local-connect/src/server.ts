@@ -5,15 +5,7 @@ import { parseConfig, type LocalConnectConfig } from './config';
 import { stderrLogger, type Logger, type ServerDeps } from './context';
 import { RequestError } from './errors';
 import * as fapi from './frontend-api';
-import {
-  PREFLIGHT_HEADERS,
-  corsHeaders,
-  header,
-  newRequestContext,
-  sendError,
-  sendJson,
-  type RequestContext,
-} from './http';
+import { PREFLIGHT_HEADERS, corsHeaders, header, newRequestContext, sendError, sendJson } from './http';
 import { PasskeyDataSigner } from './signed-passkey-data';
 import { Store } from './store';
 
@@ -60,7 +52,7 @@ const FRONTEND_ROUTES: Record<string, Handler> = {
 
 const INIT_ROUTES = new Set(['/v2/connect/login/init', '/v2/connect/append/init', '/v2/connect/manage/init']);
 
-async function route(deps: ServerDeps, req: IncomingMessage, res: ServerResponse, ctx: RequestContext) {
+async function route(deps: ServerDeps, req: IncomingMessage, res: ServerResponse) {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
 
   if (path === '/.well-known/jwks.json') {
@@ -98,12 +90,11 @@ async function route(deps: ServerDeps, req: IncomingMessage, res: ServerResponse
   }
   if (INIT_ROUTES.has(path)) deps.store.purgeExpired(deps.now().getTime());
   sendJson(res, 200, await frontend(deps, req));
-  void ctx;
 }
 
 function handle(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): void {
   const ctx = newRequestContext();
-  route(deps, req, res, ctx).catch((err: unknown) => {
+  route(deps, req, res).catch((err: unknown) => {
     const requestError =
       err instanceof RequestError
         ? err
@@ -162,7 +153,10 @@ export async function start(options: StartOptions): Promise<RunningServer> {
     throw err;
   });
   const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  // A wildcard bind is reached through loopback; browsers get publicUrl when that is not enough.
+  const reachable =
+    address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '::1' : address.address;
+  const host = reachable.includes(':') ? `[${reachable}]` : reachable;
   url = `http://${host}:${address.port}`;
   log({ level: 'info', event: 'started', url, persistent: options.dataDir !== undefined });
 

@@ -2,8 +2,10 @@ import { isoCBOR } from '@simplewebauthn/server/helpers';
 import { createHash, createSign, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 
 // A software platform authenticator for Node: ES256 keys, "none" attestation, discoverable credentials.
-// It lets tests produce WebAuthn responses a browser would refuse to make (wrong origin, replayed
-// counters, no user verification). Signatures come from node:crypto; CBOR from @simplewebauthn/server.
+// It produces WebAuthn responses a browser would refuse to make (wrong origin, replayed counters, no
+// user verification) for tests, and drives ceremonies without a browser for load scripts. Signatures
+// come from node:crypto, CBOR from @simplewebauthn/server. Import it from
+// `@cognito-passkeys/local-connect/software-authenticator`.
 
 interface StoredCredential {
   id: Buffer;
