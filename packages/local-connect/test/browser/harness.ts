@@ -5,18 +5,26 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 import type { PageApi } from './page';
 
-const HTML = `<!doctype html><html><head><meta charset="utf-8"><title>local-connect test page</title></head>
-<body><input id="email" name="email" type="email" autocomplete="username webauthn">
-<script type="module" src="/page.js"></script></body></html>`;
+/** The body of the ConnectService page: an autofill field for conditional UI. */
+export const SERVICE_PAGE_BODY =
+  '<input id="email" name="email" type="email" autocomplete="username webauthn">';
+/** The body of the components page: React renders into #root. */
+export const COMPONENTS_PAGE_BODY = '<div id="root"></div>';
 
-/** Bundles the page with the official client (esbuild) once. */
-export async function bundlePage(): Promise<string> {
+const html = (
+  body: string,
+) => `<!doctype html><html><head><meta charset="utf-8"><title>local-connect test page</title></head>
+<body>${body}<script type="module" src="/page.js"></script></body></html>`;
+
+/** Bundles a test page (`page.ts` or `components-page.ts`) with the official client (esbuild). */
+export async function bundlePage(entry: 'page.ts' | 'components-page.ts' = 'page.ts'): Promise<string> {
   const result = await build({
-    entryPoints: [fileURLToPath(new URL('./page.ts', import.meta.url))],
+    entryPoints: [fileURLToPath(new URL(`./${entry}`, import.meta.url))],
     bundle: true,
     format: 'esm',
     platform: 'browser',
     target: 'chrome120',
+    define: { 'process.env.NODE_ENV': '"production"' },
     write: false,
     logLevel: 'silent',
   });
@@ -26,14 +34,17 @@ export async function bundlePage(): Promise<string> {
 }
 
 /** Serves the test page on 127.0.0.1; the browser opens it as http://localhost:<port> (a valid RP ID). */
-export async function servePage(bundle: string): Promise<{ origin: string; close(): Promise<void> }> {
+export async function servePage(
+  bundle: string,
+  body = SERVICE_PAGE_BODY,
+): Promise<{ origin: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     if (req.url === '/page.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' });
       res.end(bundle);
     } else if (req.url === '/' || req.url?.startsWith('/?')) {
       res.writeHead(200, { 'content-type': 'text/html' });
-      res.end(HTML);
+      res.end(html(body));
     } else {
       res.writeHead(404);
       res.end();
@@ -79,8 +90,13 @@ export interface TestPage {
 }
 
 /** A fresh context (empty localStorage) with a CDP virtual platform authenticator (UV, resident keys). */
-export async function openTestPage(browser: Browser, origin: string): Promise<TestPage> {
+export async function openTestPage(
+  browser: Browser,
+  origin: string,
+  options: { path?: string; prepare?: (context: BrowserContext) => Promise<void> } = {},
+): Promise<TestPage> {
   const context = await browser.newContext();
+  await options.prepare?.(context);
   const page = await context.newPage();
   // FingerprintJS may report to its CDN; offline that only slows the page down.
   await page.addInitScript(() => {
@@ -98,7 +114,7 @@ export async function openTestPage(browser: Browser, origin: string): Promise<Te
       automaticPresenceSimulation: true,
     },
   });
-  await page.goto(`${origin}/`);
+  await page.goto(`${origin}${options.path ?? '/'}`);
   await page.waitForSelector('body[data-ready="true"]');
   return {
     context,
