@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Store, type ChallengeRow, type ConnectTokenRow } from './store';
+import { MAX_PENDING_CHALLENGES, Store, type ChallengeRow, type ConnectTokenRow } from './store';
 
 const TOKEN: ConnectTokenRow = {
   id: 'ctk-1',
@@ -50,6 +50,16 @@ describe('Store', () => {
     store.putChallenge({ ...CHALLENGE, id: 'was-2', challenge: 'def' });
     expect(store.takeChallenge('proc-1', 'login', 'def')?.id).toBe('was-2');
     expect(store.takeChallenge('proc-1', 'login', 'abc')?.id).toBe('was-1');
+  });
+
+  it('keeps only the newest pending challenges of a process', () => {
+    store = new Store();
+    for (let i = 0; i <= MAX_PENDING_CHALLENGES; i++) {
+      store.putChallenge({ ...CHALLENGE, id: `was-${i}`, challenge: `c${i}` });
+    }
+    expect(store.takeChallenge('proc-1', 'login', 'c0')).toBeUndefined();
+    expect(store.takeChallenge('proc-1', 'login', 'c1')?.id).toBe('was-1');
+    expect(store.takeChallenge('proc-1', 'login', `c${MAX_PENDING_CHALLENGES}`)).toBeDefined();
   });
 
   it('records a JTI once and forgets it long after expiry', () => {

@@ -122,6 +122,9 @@ function toCredential(r: CredentialRecord): CredentialRow {
   };
 }
 
+/** Pending challenges kept per process and purpose. */
+export const MAX_PENDING_CHALLENGES = 8;
+
 const USER_COLUMNS =
   'id, username, display_name AS displayName, webauthn_user_id AS webauthnUserId, created_ms AS createdMs';
 const TOKEN_COLUMNS = 'id, secret, type, identifier, display_name AS displayName, expires, status';
@@ -310,6 +313,13 @@ export class Store {
         c.connectTokenId,
         c.expiresMs,
       );
+    // A process keeps its newest few pending challenges per purpose, so a looping client cannot grow it.
+    this.db
+      .prepare(
+        `DELETE FROM challenges WHERE process_id = ? AND purpose = ? AND id NOT IN (
+           SELECT id FROM challenges WHERE process_id = ? AND purpose = ? ORDER BY rowid DESC LIMIT ?)`,
+      )
+      .run(c.processId, c.purpose, c.processId, c.purpose, MAX_PENDING_CHALLENGES);
   }
 
   /** Removes and returns a pending challenge: each one is verified at most once. */
