@@ -215,7 +215,7 @@ function transportError(
 /** Reads the body, refusing more than MAX_RESPONSE_BYTES so a runaway answer cannot exhaust memory. */
 async function readBounded(response: Response): Promise<string> {
   if (!response.body) return '';
-  const reader = response.body.getReader();
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
