@@ -1,0 +1,6 @@
+import { loadCreateConfig } from '../config/env';
+import { createCreateAuthChallengeHandler } from '../triggers';
+
+loadCreateConfig();
+
+export const handler = createCreateAuthChallengeHandler();
