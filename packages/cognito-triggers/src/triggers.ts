@@ -3,10 +3,9 @@ import type {
   DefineAuthChallengeTriggerHandler,
   VerifyAuthChallengeResponseTriggerHandler,
 } from 'aws-lambda';
-import type { Logger } from '@aws-lambda-powertools/logger';
 
 import type { DefineConfig } from './config/env';
-import { describeError } from './logger';
+import { describeError, type LogPort } from './logger';
 import { decideNextChallenge } from './logic/decide-next-challenge';
 import { PASSKEY_CHALLENGE_METADATA, PASSKEY_PUBLIC_PARAMETERS } from './logic/passkey-challenge';
 import { verifyPasskeyAnswer, type CorbadoBackendFactory } from './logic/verify-passkey-answer';
@@ -14,7 +13,7 @@ import { verifyPasskeyAnswer, type CorbadoBackendFactory } from './logic/verify-
 /** Define auth challenge: orchestrates the flow (see decideNextChallenge). */
 export function createDefineAuthChallengeHandler(
   config: DefineConfig,
-  logger: Pick<Logger, 'info'>,
+  logger: Pick<LogPort, 'info'>,
 ): DefineAuthChallengeTriggerHandler {
   return async (event) => {
     const next = decideNextChallenge(event.request.session ?? [], config.maxPasskeyAttempts);
@@ -51,7 +50,7 @@ export function createCreateAuthChallengeHandler(): CreateAuthChallengeTriggerHa
  */
 export function createVerifyAuthChallengeResponseHandler(
   corbado: CorbadoBackendFactory,
-  logger: Pick<Logger, 'info' | 'warn'>,
+  logger: Pick<LogPort, 'info' | 'warn'>,
 ): VerifyAuthChallengeResponseTriggerHandler {
   return async (event) => {
     const { answerCorrect, outcome, error } = await verifyPasskeyAnswer(

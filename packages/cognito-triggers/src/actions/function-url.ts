@@ -1,6 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-import type { Logger } from '@aws-lambda-powertools/logger';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyHandlerV2,
@@ -9,7 +8,7 @@ import type {
 import type { z } from 'zod';
 
 import type { SecretSource } from '../aws';
-import { describeError } from '../logger';
+import { describeError, type LogPort } from '../logger';
 import type { ActionErrorCode, ActionErrorResponse } from './contract';
 
 /** Action requests are a few hundred bytes; anything larger is refused unread. */
@@ -58,7 +57,7 @@ export function createActionHandler<S extends z.ZodType, R>(options: {
   name: string;
   schema: S;
   secret: SecretSource;
-  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  logger: LogPort;
   run: (input: z.output<S>) => Promise<R>;
 }): APIGatewayProxyHandlerV2 {
   const { name, schema, secret, logger, run } = options;

@@ -1,0 +1,104 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+import { TriggerError } from '../errors';
+import { HANDLER_ENV, loadPostAppendConfig, loadVerifyConfig } from './env';
+import { ENV } from './keys';
+
+const verifyEnv = {
+  [ENV.corbadoProjectId]: 'pro-1',
+  [ENV.corbadoBackendApiUrl]: 'https://backendapi.cloud.corbado.io',
+  [ENV.corbadoApiSecretParameter]: '/cognito-passkeys/corbado-api-secret',
+};
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    return error instanceof TriggerError ? error.code : 'other';
+  }
+  return undefined;
+}
+
+describe('configuration', () => {
+  it('parses the verify config with its defaults', () => {
+    expect(loadVerifyConfig(verifyEnv)).toEqual({
+      corbadoProjectId: 'pro-1',
+      corbadoBackendApiUrl: 'https://backendapi.cloud.corbado.io',
+      corbadoApiSecretParameter: '/cognito-passkeys/corbado-api-secret',
+      corbadoTimeoutMs: 3000,
+      secretCacheSeconds: 300,
+    });
+  });
+
+  it.each([
+    ['a missing project ID', { ...verifyEnv, [ENV.corbadoProjectId]: undefined }, ENV.corbadoProjectId],
+    ['a relative URL', { ...verifyEnv, [ENV.corbadoBackendApiUrl]: '/v2' }, ENV.corbadoBackendApiUrl],
+    [
+      'a timeout past the trigger budget',
+      { ...verifyEnv, [ENV.corbadoTimeoutMs]: '6000' },
+      ENV.corbadoTimeoutMs,
+    ],
+    ['a non-numeric timeout', { ...verifyEnv, [ENV.corbadoTimeoutMs]: '3s' }, ENV.corbadoTimeoutMs],
+    [
+      'a bad parameter name',
+      { ...verifyEnv, [ENV.corbadoApiSecretParameter]: 'a b' },
+      ENV.corbadoApiSecretParameter,
+    ],
+  ])('rejects %s, naming the key', (_name, env, key) => {
+    expect(codeOf(() => loadVerifyConfig(env))).toBe('invalid_config');
+    expect(() => loadVerifyConfig(env)).toThrow(key);
+  });
+
+  it('rejects an unknown MFA method and a malformed pool ID', () => {
+    const env = {
+      [ENV.userPoolId]: 'local_123',
+      [ENV.actionSecretParameter]: '/x',
+      [ENV.postAppendMfaMethod]: 'TOTP',
+    };
+    expect(() => loadPostAppendConfig(env)).toThrow(ENV.userPoolId);
+    expect(() => loadPostAppendConfig(env)).toThrow(ENV.postAppendMfaMethod);
+  });
+
+  it('lists exactly the keys each handler reads', () => {
+    expect(HANDLER_ENV['verify-auth-challenge-response'].sort()).toEqual(
+      [
+        ENV.corbadoProjectId,
+        ENV.corbadoBackendApiUrl,
+        ENV.corbadoApiSecretParameter,
+        ENV.corbadoTimeoutMs,
+        ENV.secretCacheSeconds,
+      ].sort(),
+    );
+    expect(HANDLER_ENV['create-auth-challenge']).toEqual([]);
+    expect(HANDLER_ENV['post-append']).toContain(ENV.postAppendMfaMethod);
+  });
+});
+
+describe('cold start', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.resetModules();
+  });
+
+  it('fails the cold start of a handler with bad config, naming the key but no value', async () => {
+    vi.stubEnv(ENV.corbadoProjectId, 'pro-1');
+    vi.stubEnv(ENV.corbadoBackendApiUrl, 'not a url with secret-ish-value');
+    vi.stubEnv(ENV.corbadoApiSecretParameter, '/p');
+    const error = await import('../handlers/verify-auth-challenge-response').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(TriggerError);
+    expect((error as TriggerError).code).toBe('invalid_config');
+    expect((error as TriggerError).message).toContain(ENV.corbadoBackendApiUrl);
+    expect((error as TriggerError).message).not.toContain('secret-ish-value');
+  });
+
+  it('starts a handler with good config', async () => {
+    vi.stubEnv(ENV.userPoolId, 'us-east-1_AbCdEf123');
+    vi.stubEnv(ENV.actionSecretParameter, '/cognito-passkeys/action-secret');
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    const module = await import('../handlers/post-append');
+    expect(typeof module.handler).toBe('function');
+  });
+});
