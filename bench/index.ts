@@ -1,2 +1,0 @@
-// Benchmarks are added beside the code they measure; see README.md.
-export {};
