@@ -3,16 +3,16 @@ import type {
   PostAppendResponse,
   PreLoginRequest,
   PreLoginResponse,
-} from './action-contract';
+} from '@cognito-passkeys/cognito-triggers';
 import { z } from 'zod';
 import { ActionError } from './errors';
 
-const preLoginResponseSchema = z.discriminatedUnion('outcome', [
+const preLoginResponseSchema: z.ZodType<PreLoginResponse> = z.discriminatedUnion('outcome', [
   z.object({ outcome: z.literal('found'), username: z.string().min(1) }),
   z.object({ outcome: z.literal('not_found') }),
 ]);
 
-const postAppendResponseSchema = z.discriminatedUnion('outcome', [
+const postAppendResponseSchema: z.ZodType<PostAppendResponse> = z.discriminatedUnion('outcome', [
   z.object({ outcome: z.literal('mfa_enabled'), method: z.enum(['EMAIL_OTP', 'SOFTWARE_TOKEN', 'SMS']) }),
   z.object({ outcome: z.literal('mfa_already_set') }),
   z.object({ outcome: z.literal('unchanged') }),

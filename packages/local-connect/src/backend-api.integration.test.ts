@@ -1,3 +1,4 @@
+import { CorbadoBackendError, createCorbadoBackend } from '@cognito-passkeys/corbado-backend';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { basicAuth, captureLog, manualClock, testConfig } from '../test/fixtures';
 import { start, type RunningServer } from './index';
@@ -133,5 +134,63 @@ describe('Backend API', () => {
     const { status, body } = await post(`${server.url}/v2/passkeys/verifySignedData`, { username: 'u' });
     expect(status).toBe(400);
     expect(body).toMatchObject({ error: { type: 'validation_error' } });
+  });
+});
+
+describe('Backend API through @cognito-passkeys/corbado-backend', () => {
+  let server: RunningServer;
+  beforeEach(async () => {
+    server = await start({ config, log: captureLog().log });
+  });
+  afterEach(async () => {
+    await server.stop();
+  });
+
+  it('mints connect tokens the Frontend API accepts', async () => {
+    const client = createCorbadoBackend({
+      baseUrl: server.url,
+      projectId: 'pro-1',
+      apiSecret: config.apiSecret,
+    });
+    const secret = await client.createConnectToken('passkey-list', { identifier: 'user-1', displayName: '' });
+    expect(secret).toMatch(/^ctk1_/);
+    const res = await fetch(`${server.url}/v2/connect/manage/list`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-corbado-projectid': 'pro-1' },
+      body: JSON.stringify({ connectToken: secret }),
+    });
+    expect(await res.json()).toMatchObject({ passkeys: [], rpID: 'localhost' });
+  });
+
+  it('reads verification results', async () => {
+    const client = createCorbadoBackend({
+      baseUrl: server.url,
+      projectId: 'pro-1',
+      apiSecret: config.apiSecret,
+    });
+    expect(await client.verifySignedPasskeyData({ signedPasskeyData: 'a.b.c', username: 'u' })).toBe(
+      'invalid_signature',
+    );
+  });
+
+  it('is refused with a wrong secret', async () => {
+    const client = createCorbadoBackend({
+      baseUrl: server.url,
+      projectId: 'pro-1',
+      apiSecret: 'corbado1_wrong',
+    });
+    const attempt = client.createConnectToken('passkey-list', { identifier: 'u', displayName: 'u' });
+    await expect(attempt).rejects.toBeInstanceOf(CorbadoBackendError);
+    await expect(attempt).rejects.toMatchObject({ code: 'unauthorized' });
+  });
+
+  it('gets bad_request for a token the server rejects', async () => {
+    const client = createCorbadoBackend({
+      baseUrl: server.url,
+      projectId: 'pro-1',
+      apiSecret: config.apiSecret,
+    });
+    const attempt = client.createConnectToken('passkey-append', { identifier: 'u', displayName: '' });
+    await expect(attempt).rejects.toMatchObject({ code: 'bad_request', status: 400 });
   });
 });

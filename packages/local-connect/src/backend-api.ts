@@ -12,10 +12,10 @@ const identifierSchema = z.string().min(1).max(255);
 const createConnectTokenSchema = z
   .object({
     type: z.enum(['passkey-append', 'passkey-delete', 'passkey-list', 'passkey-login']),
-    data: z.object({ identifier: identifierSchema, displayName: z.string().min(1).max(255).optional() }),
+    data: z.object({ identifier: identifierSchema, displayName: z.string().max(255).optional() }),
     maxLifetimeInSeconds: z.number().int().positive().optional(),
   })
-  .refine((body) => body.type !== 'passkey-append' || body.data.displayName !== undefined, {
+  .refine((body) => body.type !== 'passkey-append' || Boolean(body.data.displayName), {
     message: 'displayName is required for passkey-append',
     path: ['data', 'displayName'],
   });

@@ -1,30 +1,22 @@
-import { basicAuth } from './fixtures';
+import { createCorbadoBackend, type ConnectTokenType } from '@cognito-passkeys/corbado-backend';
 
-/** The Backend API calls the tests make, over plain HTTP as the app's server code does. */
+/** The Backend API as the tests call it: through the project's own client, as the app and Lambdas do. */
 export function backendClient(baseUrl: string, projectId: string, apiSecret: string) {
-  const authorization = basicAuth(projectId, apiSecret);
-  async function post(path: string, body: unknown): Promise<Record<string, unknown>> {
-    const res = await fetch(`${baseUrl}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization },
-      body: JSON.stringify(body),
-    });
-    const json = (await res.json()) as Record<string, unknown>;
-    if (!res.ok) throw new Error(`Backend API ${path} answered ${res.status}: ${JSON.stringify(json.error)}`);
-    return json;
-  }
+  const client = createCorbadoBackend({ baseUrl, projectId, apiSecret });
   return {
-    async createConnectToken(
-      type: 'passkey-append' | 'passkey-list' | 'passkey-delete' | 'passkey-login',
+    createConnectToken(
+      type: ConnectTokenType,
       data: { identifier: string; displayName?: string },
       maxLifetimeInSeconds?: number,
     ): Promise<string> {
-      const body = await post('/v2/connectTokens', { type, data, maxLifetimeInSeconds });
-      return body.secret as string;
+      return client.createConnectToken(
+        type,
+        { identifier: data.identifier, displayName: data.displayName ?? '' },
+        maxLifetimeInSeconds === undefined ? {} : { maxLifetimeInSeconds },
+      );
     },
-    async verifySignedPasskeyData(signedPasskeyData: string, username: string): Promise<string> {
-      const body = await post('/v2/passkey/verifySignedData', { signedPasskeyData, username });
-      return body.verificationResult as string;
+    verifySignedPasskeyData(signedPasskeyData: string, username: string) {
+      return client.verifySignedPasskeyData({ signedPasskeyData, username });
     },
   };
 }
