@@ -1,0 +1,22 @@
+import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
+
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const CLIENT_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+function pick(alphabet: string, length: number): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += alphabet[randomInt(alphabet.length)];
+  return out;
+}
+
+/** `us-east-1_AbC123xYz`: the real pool-ID form, which `CognitoJwtVerifier` accepts. */
+export const newPoolId = (region: string): string => `${region}_${pick(ALNUM, 9)}`;
+/** 26 lower-case alphanumerics, as Cognito app client IDs. */
+export const newClientId = (): string => pick(CLIENT_ALPHABET, 26);
+export const newSub = (): string => randomUUID();
+/** Six random digits: confirmation codes and OTPs are never fixed. */
+export const newCode = (): string => String(randomInt(0, 1_000_000)).padStart(6, '0');
+/** An opaque bearer value (sessions, refresh tokens). */
+export const newOpaque = (bytes = 96): string => randomBytes(bytes).toString('base64url');
+export const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
+export const nowSeconds = (): number => Math.floor(Date.now() / 1000);

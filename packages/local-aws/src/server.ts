@@ -1,0 +1,306 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseConfig, type LocalAwsConfig } from './config';
+import type { Context, Operation } from './context';
+import * as auth from './cognito-auth';
+import * as pools from './cognito-pools';
+import * as users from './cognito-users';
+import { ServiceError } from './errors';
+import { buildEvent, invokeFunctionUrl } from './function-urls';
+import { LambdaRegistry } from './lambda';
+import * as ssm from './ssm';
+import { Store } from './store';
+import { TokenSigner } from './tokens';
+
+export interface StartOptions {
+  /** @default 0 (a free port) */
+  port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** Where the SQLite file lives; omitted = in memory, gone at `stop()`. */
+  dataDir?: string;
+  config: LocalAwsConfig;
+  /** Where log lines go. @default console.log */
+  log?: (line: string) => void;
+}
+
+export interface LocalAws {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_FUNCTION_URL_BODY_BYTES = 6 * 1024 * 1024;
+
+const COGNITO: Record<string, Operation> = {
+  InitiateAuth: auth.initiateAuth,
+  RespondToAuthChallenge: auth.respondToAuthChallenge,
+  GetTokensFromRefreshToken: auth.getTokensFromRefreshToken,
+  GetUser: auth.getUser,
+  RevokeToken: auth.revokeToken,
+  GlobalSignOut: auth.globalSignOut,
+  SignUp: users.signUp,
+  ConfirmSignUp: users.confirmSignUp,
+  ResendConfirmationCode: users.resendConfirmationCode,
+  AdminCreateUser: users.adminCreateUser,
+  AdminSetUserPassword: users.adminSetUserPassword,
+  AdminGetUser: users.adminGetUser,
+  AdminDeleteUser: users.adminDeleteUser,
+  AdminDisableUser: users.adminSetEnabled(false),
+  AdminEnableUser: users.adminSetEnabled(true),
+  AdminUpdateUserAttributes: users.adminUpdateUserAttributes,
+  AdminConfirmSignUp: users.adminConfirmSignUp,
+  AdminUserGlobalSignOut: users.adminUserGlobalSignOut,
+  AdminSetUserMFAPreference: users.adminSetUserMFAPreference,
+  ListUsers: users.listUsers,
+  CreateUserPool: pools.createUserPool,
+  DescribeUserPool: pools.describeUserPool,
+  ListUserPools: pools.listUserPools,
+  CreateUserPoolClient: pools.createUserPoolClient,
+  DescribeUserPoolClient: pools.describeUserPoolClient,
+  ListUserPoolClients: pools.listUserPoolClients,
+};
+
+const SSM: Record<string, Operation> = {
+  GetParameter: ssm.getParameter,
+  GetParameters: ssm.getParameters,
+  PutParameter: ssm.putParameter,
+};
+
+function resolveOperation(target: string | undefined): Operation | undefined {
+  if (target === undefined) return undefined;
+  const [service, op] = target.split('.', 2);
+  if (op === undefined) return undefined;
+  if (service === 'AWSCognitoIdentityProviderService')
+    return Object.hasOwn(COGNITO, op) ? COGNITO[op] : undefined;
+  if (service === 'AmazonSSM') return Object.hasOwn(SSM, op) ? SSM[op] : undefined;
+  return undefined;
+}
+
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-headers': '*',
+  'access-control-allow-methods': 'GET,POST,PUT,PATCH,DELETE,OPTIONS',
+  'access-control-expose-headers': 'x-amzn-errortype,x-amzn-requestid',
+  'access-control-max-age': '600',
+};
+
+function send(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string | string[]>,
+  body: Buffer | string,
+): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { ...CORS, ...headers, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+  headers: Record<string, string> = {},
+): void {
+  send(res, status, { 'content-type': 'application/json', ...headers }, JSON.stringify(value));
+}
+
+function sendAwsError(res: ServerResponse, requestId: string, error: ServiceError): void {
+  send(
+    res,
+    400,
+    {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amzn-errortype': error.code,
+      'x-amzn-requestid': requestId,
+    },
+    JSON.stringify({ __type: error.code, message: error.message }),
+  );
+}
+
+/** Reads the body up to `limit` bytes; undefined when it is larger. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) tooLarge = true;
+      else if (!tooLarge) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** Starts the server: Cognito user pools and SSM over AWS JSON 1.1, JWKS, the outbox and Function URLs. */
+export async function start(options: StartOptions): Promise<LocalAws> {
+  const config = parseConfig(options.config);
+  const log = options.log ?? ((line: string) => console.log(line));
+  const store = new Store(options.dataDir);
+  let keyHex = store.getMeta('parameter-key');
+  if (keyHex === undefined) {
+    keyHex = randomBytes(32).toString('hex');
+    store.setMeta('parameter-key', keyHex);
+  }
+  const ctx: Context = {
+    store,
+    signer: await TokenSigner.load(store),
+    lambdas: new LambdaRegistry(config.functions, config.region, log),
+    config,
+    log,
+    parameterKey: Buffer.from(keyHex, 'hex'),
+  };
+  pools.seedPools(ctx);
+  for (const p of config.parameters) ssm.writeParameter(ctx, p.name, p.type, p.value, true);
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const requestId = randomUUID();
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    const fnMatch = /^\/function-urls\/([^/]+)(\/.*)?$/.exec(path);
+    if (req.method === 'OPTIONS') {
+      send(res, 204, {}, '');
+      return;
+    }
+    if (fnMatch !== null) {
+      const name = decodeURIComponent(fnMatch[1] ?? '');
+      if (!config.functionUrls.includes(name)) {
+        sendJson(res, 404, { Message: 'Not Found' });
+        return;
+      }
+      const body = await readBody(req, MAX_FUNCTION_URL_BODY_BYTES);
+      if (body === undefined) {
+        sendJson(res, 413, {
+          Message: 'Request must be smaller than 6291456 bytes for the InvokeFunction operation',
+        });
+        return;
+      }
+      const event = buildEvent(name, req, fnMatch[2] ?? '/', url.search.slice(1), body);
+      const answer = await invokeFunctionUrl(ctx, name, event);
+      send(res, answer.status, answer.headers, answer.body);
+      return;
+    }
+    if (req.method === 'GET') {
+      const jwks = /^\/([^/]+)\/\.well-known\/(jwks\.json|openid-configuration)$/.exec(path);
+      const pool = jwks === null ? undefined : store.getPool(decodeURIComponent(jwks[1] ?? ''));
+      if (jwks !== null && pool !== undefined) {
+        if (jwks[2] === 'jwks.json') {
+          sendJson(res, 200, ctx.signer.jwks());
+        } else {
+          const region = (JSON.parse(pool.settings) as { region: string }).region;
+          const issuer = `https://cognito-idp.${region}.amazonaws.com/${pool.id}`;
+          sendJson(res, 200, {
+            issuer,
+            jwks_uri: `${issuer}/.well-known/jwks.json`,
+            id_token_signing_alg_values_supported: ['RS256'],
+            subject_types_supported: ['public'],
+            response_types_supported: ['code', 'token'],
+          });
+        }
+        return;
+      }
+      if (path === '/_local/outbox') {
+        sendJson(res, 200, { messages: store.listMessages(url.searchParams.get('to') ?? undefined) });
+        return;
+      }
+      if (path === '/_local/health') {
+        sendJson(res, 200, { ok: true });
+        return;
+      }
+      sendJson(res, 404, { message: 'Not Found' });
+      return;
+    }
+    if (req.method !== 'POST' || path !== '/') {
+      sendJson(res, 404, { message: 'Not Found' });
+      return;
+    }
+    const raw = await readBody(req, MAX_BODY_BYTES);
+    if (raw === undefined) {
+      sendAwsError(
+        res,
+        requestId,
+        new ServiceError('RequestEntityTooLargeException', 'Request body is too large.'),
+      );
+      return;
+    }
+    const targetHeader = req.headers['x-amz-target'];
+    const operation = resolveOperation(Array.isArray(targetHeader) ? targetHeader[0] : targetHeader);
+    if (operation === undefined) {
+      sendAwsError(
+        res,
+        requestId,
+        new ServiceError('UnknownOperationException', 'The operation is not supported.'),
+      );
+      return;
+    }
+    let body: unknown;
+    try {
+      body = raw.length === 0 ? {} : JSON.parse(raw.toString('utf8'));
+    } catch {
+      sendAwsError(
+        res,
+        requestId,
+        new ServiceError('SerializationException', 'The request body is not valid JSON.'),
+      );
+      return;
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      sendAwsError(
+        res,
+        requestId,
+        new ServiceError('SerializationException', 'The request body must be a JSON object.'),
+      );
+      return;
+    }
+    try {
+      const result = await operation(ctx, body as Record<string, unknown>);
+      send(
+        res,
+        200,
+        { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId },
+        JSON.stringify(result ?? {}),
+      );
+    } catch (err) {
+      if (err instanceof ServiceError) {
+        sendAwsError(res, requestId, err);
+        return;
+      }
+      throw err;
+    }
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      log(`[local-aws] internal error: ${err instanceof Error ? err.name : typeof err}`);
+      send(
+        res,
+        500,
+        { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'InternalErrorException' },
+        '{"__type":"InternalErrorException","message":"Internal error."}',
+      );
+    });
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  let stopped = false;
+  return {
+    url: `http://${urlHost}:${port}`,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      store.close();
+    },
+  };
+}
