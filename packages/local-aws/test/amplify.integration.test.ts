@@ -1,0 +1,138 @@
+import {
+  AdminSetUserMFAPreferenceCommand,
+  GetUserCommand,
+  ListUserPoolClientsCommand,
+  ListUserPoolsCommand,
+  type CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { Amplify } from 'aws-amplify';
+import {
+  confirmSignIn,
+  confirmSignUp,
+  fetchAuthSession,
+  fetchUserAttributes,
+  signIn,
+  signOut,
+  signUp,
+} from 'aws-amplify/auth';
+import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { start, type LocalAws } from '../src/index';
+import { PASSWORD, cognitoClient, outbox, testConfig } from './helpers';
+
+async function errorName(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (err) {
+    return (err as { name: string }).name;
+  }
+  return 'no error';
+}
+
+let server: LocalAws;
+let cognito: CognitoIdentityProviderClient;
+let poolId: string;
+let clientId: string;
+
+beforeAll(async () => {
+  server = await start({ config: testConfig(), log: () => undefined });
+  cognito = cognitoClient(server.url);
+  poolId = (await cognito.send(new ListUserPoolsCommand({ MaxResults: 1 }))).UserPools?.[0]?.Id ?? '';
+  clientId =
+    (await cognito.send(new ListUserPoolClientsCommand({ UserPoolId: poolId }))).UserPoolClients?.find(
+      (c) => c.ClientName === 'web',
+    )?.ClientId ?? '';
+  Amplify.configure({
+    Auth: { Cognito: { userPoolId: poolId, userPoolClientId: clientId, userPoolEndpoint: server.url } },
+  });
+});
+afterAll(async () => {
+  await signOut().catch(() => undefined);
+  await server.stop();
+});
+
+async function registerWithAmplify(email: string): Promise<string> {
+  const result = await signUp({
+    username: email,
+    password: PASSWORD,
+    options: { userAttributes: { email } },
+  });
+  expect(result.nextStep.signUpStep).toBe('CONFIRM_SIGN_UP');
+  const code = (await outbox(server.url, email)).filter((m) => m.kind === 'confirmation').at(-1)?.code ?? '';
+  expect(
+    await errorName(
+      confirmSignUp({ username: email, confirmationCode: code === '000000' ? '111111' : '000000' }),
+    ),
+  ).toBe('CodeMismatchException');
+  const confirmed = await confirmSignUp({ username: email, confirmationCode: code });
+  expect(confirmed.isSignUpComplete).toBe(true);
+  return result.userId ?? '';
+}
+
+describe('Amplify v6 against local-aws', () => {
+  it('signs up, confirms with the outbox code, signs in with SRP, refreshes and signs out with revocation', async () => {
+    const sub = await registerWithAmplify('lin@example.com');
+
+    expect(await errorName(signIn({ username: 'lin@example.com', password: 'Wrong-Pass1!' }))).toBe(
+      'NotAuthorizedException',
+    );
+    const signedIn = await signIn({ username: 'lin@example.com', password: PASSWORD });
+    expect(signedIn.nextStep.signInStep).toBe('DONE');
+
+    const attributes = await fetchUserAttributes();
+    expect(attributes).toMatchObject({ email: 'lin@example.com', email_verified: 'true', sub });
+
+    const session = await fetchAuthSession();
+    const refreshed = await fetchAuthSession({ forceRefresh: true });
+    const oldAccess = session.tokens?.accessToken.toString() ?? '';
+    const newAccess = refreshed.tokens?.accessToken.toString() ?? '';
+    expect(newAccess).not.toBe('');
+    expect(newAccess).not.toBe(oldAccess);
+
+    const verifier = CognitoJwtVerifier.create({ userPoolId: poolId, tokenUse: 'id', clientId });
+    verifier.cacheJwks(
+      (await (await fetch(`${server.url}/${poolId}/.well-known/jwks.json`)).json()) as Parameters<
+        typeof verifier.cacheJwks
+      >[0],
+    );
+    expect((await verifier.verify(refreshed.tokens?.idToken?.toString() ?? '')).sub).toBe(sub);
+
+    await signOut();
+    // signOut revoked the refresh token, so the access tokens it minted are refused.
+    expect(await errorName(cognito.send(new GetUserCommand({ AccessToken: newAccess })))).toBe(
+      'NotAuthorizedException',
+    );
+  });
+
+  it('asks for the email code when email MFA is enabled, and refuses a wrong one', async () => {
+    const sub = await registerWithAmplify('otp@example.com');
+    await cognito.send(
+      new AdminSetUserMFAPreferenceCommand({
+        UserPoolId: poolId,
+        Username: sub,
+        EmailMfaSettings: { Enabled: true, PreferredMfa: true },
+      }),
+    );
+    const first = await signIn({ username: 'otp@example.com', password: PASSWORD });
+    expect(first.nextStep.signInStep).toBe('CONFIRM_SIGN_IN_WITH_EMAIL_CODE');
+    const code =
+      (await outbox(server.url, 'otp@example.com')).filter((m) => m.kind === 'mfa').at(-1)?.code ?? '';
+    expect(code).toMatch(/^\d{6}$/);
+    expect(
+      await errorName(confirmSignIn({ challengeResponse: code === '123456' ? '654321' : '123456' })),
+    ).toBe('CodeMismatchException');
+    const done = await confirmSignIn({ challengeResponse: code });
+    expect(done.nextStep.signInStep).toBe('DONE');
+    expect((await fetchUserAttributes()).email).toBe('otp@example.com');
+    await signOut();
+
+    // Three wrong codes spend the challenge: the right code no longer works.
+    await signIn({ username: 'otp@example.com', password: PASSWORD });
+    const second =
+      (await outbox(server.url, 'otp@example.com')).filter((m) => m.kind === 'mfa').at(-1)?.code ?? '';
+    const wrong = second === '999999' ? '888888' : '999999';
+    for (let i = 0; i < 3; i++)
+      expect(await errorName(confirmSignIn({ challengeResponse: wrong }))).toBe('CodeMismatchException');
+    expect(await errorName(confirmSignIn({ challengeResponse: second }))).toBe('NotAuthorizedException');
+  });
+});
