@@ -440,9 +440,14 @@ export async function respondToAuthChallenge(
   switch (state.kind) {
     case 'CUSTOM_CHALLENGE': {
       const answer = requireParam(responses, 'ANSWER');
+      const named = requireParam(responses, 'USERNAME');
       spend(ctx, hash);
       const user = state.userNotFound ? undefined : ctx.store.getUser(pool.id, state.username);
       if (!state.userNotFound && user === undefined) throw notAuthorized();
+      // The answer must name the user the Session belongs to (by username, sub or email).
+      const namedUser = named === state.username ? user : findUser(ctx.store, pool, named);
+      if (state.userNotFound ? named !== state.username : namedUser?.username !== user?.username)
+        throw notAuthorized();
       const common = {
         userAttributes: user === undefined ? {} : withStatus(user, pool),
         ...(client.settings.preventUserExistenceErrors === 'ENABLED'

@@ -258,7 +258,7 @@ describe('CUSTOM_AUTH', () => {
           ClientId: clientId,
           ChallengeName: 'CUSTOM_CHALLENGE',
           Session: session,
-          ChallengeResponses: { USERNAME: 'x', ANSWER: 'nope' },
+          ChallengeResponses: { USERNAME: 'mallory@example.com', ANSWER: 'nope' },
         }),
       );
     await respond(first.Session);
@@ -279,6 +279,28 @@ describe('CUSTOM_AUTH', () => {
       vi.useRealTimers();
     }
     expect(await errorName(respond('not-a-session'))).toBe('NotAuthorizedException');
+
+    // An answer naming another user than the Session's is refused.
+    await createUser('other@example.com');
+    const third = await cognito.send(
+      new InitiateAuthCommand({
+        AuthFlow: 'CUSTOM_AUTH',
+        ClientId: clientId,
+        AuthParameters: { USERNAME: 'mallory@example.com' },
+      }),
+    );
+    expect(
+      await errorName(
+        cognito.send(
+          new RespondToAuthChallengeCommand({
+            ClientId: clientId,
+            ChallengeName: 'CUSTOM_CHALLENGE',
+            Session: third.Session,
+            ChallengeResponses: { USERNAME: 'other@example.com', ANSWER: 'open-sesame' },
+          }),
+        ),
+      ),
+    ).toBe('NotAuthorizedException');
   });
 
   it('hides unknown users behind userNotFound, or reports them on a legacy client', async () => {

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig, resolveFunctionName } from './config';
+import { ConfigError } from './errors';
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (err) {
+    return err instanceof ConfigError ? err.code : 'not a ConfigError';
+  }
+  return undefined;
+}
+
+describe('parseConfig', () => {
+  it('fills Cognito defaults', () => {
+    const config = parseConfig({ userPools: [{ name: 'p', clients: [{ name: 'c' }] }] });
+    expect(config.region).toBe('us-east-1');
+    expect(config.userPools[0]?.mfaConfiguration).toBe('OFF');
+    expect(config.userPools[0]?.clients[0]).toMatchObject({
+      explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      preventUserExistenceErrors: 'ENABLED',
+      authSessionValidity: 3,
+      tokenValidity: { accessToken: 3600, idToken: 3600, refreshToken: 2_592_000 },
+    });
+  });
+
+  it.each([
+    ['an unknown field', { userPool: [] }, 'InvalidConfig'],
+    ['a bad region', { region: 'moon' }, 'InvalidConfig'],
+    [
+      'a session validity over 15 minutes',
+      { userPools: [{ name: 'p', clients: [{ name: 'c', authSessionValidity: 20 }] }] },
+      'InvalidConfig',
+    ],
+    [
+      'an unregistered trigger function',
+      { userPools: [{ name: 'p', lambdaConfig: { DefineAuthChallenge: 'nope' } }] },
+      'FunctionNotFound',
+    ],
+    ['an unregistered function URL', { functionUrls: ['nope'] }, 'FunctionNotFound'],
+  ])('refuses %s', (_, input, code) => {
+    expect(codeOf(() => parseConfig(input))).toBe(code);
+  });
+
+  it('accepts trigger ARNs of registered functions', () => {
+    const arn = 'arn:aws:lambda:us-east-1:123456789012:function:define:live';
+    expect(resolveFunctionName(arn)).toBe('define');
+    expect(
+      codeOf(() =>
+        parseConfig({
+          functions: { define: { module: './x.ts' } },
+          userPools: [{ name: 'p', lambdaConfig: { DefineAuthChallenge: arn } }],
+        }),
+      ),
+    ).toBeUndefined();
+  });
+});
