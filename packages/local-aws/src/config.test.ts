@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig, resolveFunctionName } from './config';
+import { fileURLToPath } from 'node:url';
+import { loadConfigFile, parseConfig, resolveFunctionName } from './config';
 import { ConfigError } from './errors';
 
 function codeOf(fn: () => unknown): string | undefined {
@@ -53,5 +54,12 @@ describe('parseConfig', () => {
         }),
       ),
     ).toBeUndefined();
+  });
+});
+
+describe('local-aws.example.json', () => {
+  it('is a valid config', () => {
+    const path = fileURLToPath(new URL('../local-aws.example.json', import.meta.url));
+    expect(loadConfigFile(path).functionUrls).toEqual(['pre-login', 'post-append']);
   });
 });

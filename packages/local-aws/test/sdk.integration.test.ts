@@ -442,6 +442,17 @@ describe('passwords', () => {
     expect((await signIn(PASSWORD)).AuthenticationResult?.AccessToken).toBeDefined();
     expect(await errorName(signIn('Wrong-pass1!'))).toBe('NotAuthorizedException');
     expect(await errorName(signIn('x'))).toBe('NotAuthorizedException');
+    expect(
+      await errorName(
+        cognito.send(
+          new InitiateAuthCommand({
+            AuthFlow: 'USER_PASSWORD_AUTH',
+            ClientId: clientId,
+            AuthParameters: { USERNAME: 'nobody@example.com', PASSWORD },
+          }),
+        ),
+      ),
+    ).toBe('NotAuthorizedException');
     for (let i = 0; i < 3; i++) await errorName(signIn('Wrong-pass1!'));
     // Locked: even the right password is refused now.
     expect(await errorName(signIn(PASSWORD))).toBe('NotAuthorizedException');
