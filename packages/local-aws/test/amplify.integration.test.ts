@@ -1,4 +1,5 @@
 import {
+  AdminCreateUserCommand,
   AdminSetUserMFAPreferenceCommand,
   GetUserCommand,
   ListUserPoolClientsCommand,
@@ -134,5 +135,26 @@ describe('Amplify v6 against local-aws', () => {
     for (let i = 0; i < 3; i++)
       expect(await errorName(confirmSignIn({ challengeResponse: wrong }))).toBe('CodeMismatchException');
     expect(await errorName(confirmSignIn({ challengeResponse: second }))).toBe('NotAuthorizedException');
+  });
+
+  it('asks an invited user for a new password on SRP sign-in', async () => {
+    const invited = await cognito.send(
+      new AdminCreateUserCommand({
+        UserPoolId: poolId,
+        Username: 'invited@example.com',
+        TemporaryPassword: 'Temp-Pass1!',
+      }),
+    );
+    expect((await outbox(server.url, 'invited@example.com'))[0]?.kind).toBe('invitation');
+    const first = await signIn({ username: 'invited@example.com', password: 'Temp-Pass1!' });
+    expect(first.nextStep.signInStep).toBe('CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED');
+    const done = await confirmSignIn({ challengeResponse: PASSWORD });
+    expect(done.nextStep.signInStep).toBe('DONE');
+    expect((await fetchUserAttributes()).sub).toBe(invited.User?.Username);
+    await signOut();
+    expect((await signIn({ username: 'invited@example.com', password: PASSWORD })).nextStep.signInStep).toBe(
+      'DONE',
+    );
+    await signOut();
   });
 });

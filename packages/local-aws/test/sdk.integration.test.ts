@@ -4,6 +4,9 @@ import {
   AdminGetUserCommand,
   AdminSetUserMFAPreferenceCommand,
   AdminSetUserPasswordCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  DescribeUserPoolClientCommand,
   GetTokensFromRefreshTokenCommand,
   GetUserCommand,
   GlobalSignOutCommand,
@@ -23,6 +26,7 @@ import {
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { start, type LocalAws } from '../src/index';
 import { PASSWORD, cognitoClient, outbox, ssmClient, testConfig } from './helpers';
@@ -167,6 +171,77 @@ describe('pools, users and admin operations', () => {
     expect(
       await errorName(cognito.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: username }))),
     ).toBe('UserNotFoundException');
+  });
+});
+
+describe('pools and clients created over the API', () => {
+  it('creates a pool and a client whose token lifetimes apply', async () => {
+    const pool = await cognito.send(
+      new CreateUserPoolCommand({
+        PoolName: 'api-made',
+        UsernameAttributes: ['email'],
+        LambdaConfig: { DefineAuthChallenge: 'define' },
+      }),
+    );
+    const id = pool.UserPool?.Id ?? '';
+    expect(id).toMatch(/^us-east-1_[0-9a-zA-Z]+$/);
+    const created = await cognito.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: id,
+        ClientName: 'short-lived',
+        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        AccessTokenValidity: 5,
+        IdTokenValidity: 10,
+        TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes' },
+      }),
+    );
+    const newClientId = created.UserPoolClient?.ClientId ?? '';
+    const described = await cognito.send(
+      new DescribeUserPoolClientCommand({ UserPoolId: id, ClientId: newClientId }),
+    );
+    expect(described.UserPoolClient?.PreventUserExistenceErrors).toBe('ENABLED');
+    expect(described.UserPoolClient?.AuthSessionValidity).toBe(3);
+    const user = await cognito.send(
+      new AdminCreateUserCommand({
+        UserPoolId: id,
+        Username: 'short@example.com',
+        MessageAction: 'SUPPRESS',
+      }),
+    );
+    await cognito.send(
+      new AdminSetUserPasswordCommand({
+        UserPoolId: id,
+        Username: user.User?.Username,
+        Password: PASSWORD,
+        Permanent: true,
+      }),
+    );
+    const result = (
+      await cognito.send(
+        new InitiateAuthCommand({
+          AuthFlow: 'USER_PASSWORD_AUTH',
+          ClientId: newClientId,
+          AuthParameters: { USERNAME: 'short@example.com', PASSWORD },
+        }),
+      )
+    ).AuthenticationResult;
+    expect(result?.ExpiresIn).toBe(300);
+    const access = decodeJwt(result?.AccessToken ?? '');
+    const idToken = decodeJwt(result?.IdToken ?? '');
+    expect((access.exp ?? 0) - (access.iat ?? 0)).toBe(300);
+    expect((idToken.exp ?? 0) - (idToken.iat ?? 0)).toBe(600);
+    expect(
+      await errorName(
+        cognito.send(
+          new CreateUserPoolCommand({ PoolName: 'x', LambdaConfig: { DefineAuthChallenge: 'unregistered' } }),
+        ),
+      ),
+    ).toBe('InvalidParameterException');
+    expect(
+      await errorName(
+        cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: newClientId })),
+      ),
+    ).toBe('ResourceNotFoundException');
   });
 });
 
@@ -528,6 +603,30 @@ describe('transport', () => {
     ]) {
       const res = await post('AWSCognitoIdentityProviderService.InitiateAuth', body);
       expect(res.status).toBe(400);
+    }
+    for (const [target, body, type] of [
+      ['AmazonSSM.GetParameter', '{"Name":5}', 'ValidationException'],
+      ['AmazonSSM.PutParameter', '{"Name":"/x","Value":"v","Type":"Blob"}', 'ValidationException'],
+      [
+        'AWSCognitoIdentityProviderService.ListUsers',
+        '{"UserPoolId":"us-east-1_none"}',
+        'ResourceNotFoundException',
+      ],
+      [
+        'AWSCognitoIdentityProviderService.RespondToAuthChallenge',
+        `{"ClientId":"${clientId}","ChallengeName":"CUSTOM_CHALLENGE"}`,
+        'InvalidParameterException',
+      ],
+      ['AWSCognitoIdentityProviderService.GetUser', '{"AccessToken":"not-a-jwt"}', 'NotAuthorizedException'],
+      [
+        'AWSCognitoIdentityProviderService.InitiateAuth',
+        `{"AuthFlow":"USER_SRP_AUTH","ClientId":"${clientId}","AuthParameters":{"USERNAME":"a@b.c","SRP_A":"00"}}`,
+        'InvalidParameterException',
+      ],
+    ]) {
+      const res = await post(target, body ?? '');
+      expect(res.status).toBe(400);
+      expect(res.headers.get('x-amzn-errortype')).toBe(type);
     }
     const noTarget = await post(undefined, '{}');
     expect(noTarget.status).toBe(400);
