@@ -162,7 +162,14 @@ export async function start(options: StartOptions): Promise<LocalAws> {
     const path = url.pathname;
     const fnMatch = /^\/function-urls\/([^/]+)(\/.*)?$/.exec(path);
     if (req.method === 'OPTIONS') {
-      send(res, 204, {}, '');
+      // `*` does not cover `authorization` in browsers, so echo what the preflight asks for.
+      const asked = req.headers['access-control-request-headers'];
+      send(
+        res,
+        204,
+        typeof asked === 'string' && asked !== '' ? { 'access-control-allow-headers': asked } : {},
+        '',
+      );
       return;
     }
     if (fnMatch !== null) {

@@ -643,6 +643,15 @@ describe('transport', () => {
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(res.headers.get('access-control-expose-headers')).toContain('x-amzn-errortype');
+    const withHeaders = await fetch(`${server.url}/function-urls/echoUrl`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://localhost:3000',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
+    });
+    expect(withHeaders.headers.get('access-control-allow-headers')).toBe('authorization,content-type');
   });
 
   it('serves Function URLs with payload 2.0 events', async () => {
