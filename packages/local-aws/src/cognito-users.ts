@@ -15,7 +15,7 @@ import {
   type Pool,
 } from './cognito-model';
 import { signOutEverywhere } from './cognito-auth';
-import { withStatus } from './cognito-tokens';
+import { userFromAccessToken, withStatus } from './cognito-tokens';
 import { ServiceError, invalidParameter } from './errors';
 import { newCode, newOpaque, newSub, nowSeconds } from './ids';
 import { sendMessage } from './outbox';
@@ -493,5 +493,89 @@ export function adminConfirmSignUp(ctx: Context, body: Record<string, unknown>):
   if (user.status !== 'UNCONFIRMED') throw notAuthorizedConfirmed();
   ctx.store.updateUser({ ...user, status: 'CONFIRMED', updated_at: nowSeconds() });
   ctx.store.deleteCode(pool.id, user.username, 'SIGN_UP');
+  return {};
+}
+
+/** SetUserMFAPreference: the signed-in user's own MFA settings (Amplify `updateMFAPreference`). */
+export async function setUserMFAPreference(ctx: Context, body: Record<string, unknown>): Promise<unknown> {
+  const input = parseInput(z.object({ AccessToken: z.string().min(1), ...mfaInput }), body);
+  const { user } = await userFromAccessToken(ctx, input.AccessToken);
+  applyMfa(ctx, user, input);
+  return {};
+}
+
+export function forgotPassword(ctx: Context, body: Record<string, unknown>): unknown {
+  const input = parseInput(
+    z.object({ ClientId: z.string().min(1), Username: z.string().min(1).max(128) }),
+    body,
+  );
+  const { pool, client } = requireClient(ctx.store, input.ClientId);
+  const user = findUser(ctx.store, pool, input.Username);
+  const email = user === undefined ? undefined : attributesOf(user).email;
+  if (user === undefined || email === undefined || !user.enabled) {
+    if (client.settings.preventUserExistenceErrors === 'ENABLED') {
+      // The caller cannot tell an unknown user from a known one.
+      return {
+        CodeDeliveryDetails: {
+          Destination: maskEmail(input.Username),
+          DeliveryMedium: 'EMAIL',
+          AttributeName: 'email',
+        },
+      };
+    }
+    if (user === undefined)
+      throw new ServiceError('UserNotFoundException', 'Username/client id combination not found.');
+    throw invalidParameter(
+      'Cannot reset password for the user as there is no registered/verified email or phone_number',
+    );
+  }
+  const code = newCode();
+  ctx.store.putCode(pool.id, user.username, 'FORGOT_PASSWORD', code, nowSeconds() + 3600);
+  sendMessage(ctx, {
+    to: email,
+    kind: 'password-reset',
+    code,
+    subject: 'Your password reset code',
+    body: `Your password reset code is ${code}`,
+  });
+  return {
+    CodeDeliveryDetails: { Destination: maskEmail(email), DeliveryMedium: 'EMAIL', AttributeName: 'email' },
+  };
+}
+
+export function confirmForgotPassword(ctx: Context, body: Record<string, unknown>): unknown {
+  const input = parseInput(
+    z.object({
+      ClientId: z.string().min(1),
+      Username: z.string().min(1),
+      ConfirmationCode: z.string().min(1).max(2048),
+      Password: z.string(),
+    }),
+    body,
+  );
+  const { pool } = requireClient(ctx.store, input.ClientId);
+  const password = checkPasswordPolicy(input.Password);
+  const user = findUser(ctx.store, pool, input.Username);
+  const stored =
+    user === undefined ? undefined : ctx.store.getCode(pool.id, user.username, 'FORGOT_PASSWORD');
+  if (user === undefined || stored === undefined) {
+    throw new ServiceError('CodeMismatchException', 'Invalid verification code provided, please try again.');
+  }
+  if (stored.attempts >= MAX_CODE_ATTEMPTS)
+    throw new ServiceError('LimitExceededException', 'Attempt limit exceeded, please try after some time.');
+  if (stored.code !== input.ConfirmationCode) {
+    ctx.store.countCodeAttempt(pool.id, user.username, 'FORGOT_PASSWORD');
+    throw new ServiceError('CodeMismatchException', 'Invalid verification code provided, please try again.');
+  }
+  if (stored.expires_at <= nowSeconds())
+    throw new ServiceError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
+  ctx.store.deleteCode(pool.id, user.username, 'FORGOT_PASSWORD');
+  ctx.store.updateUser({
+    ...withPassword(pool, user, password),
+    status: 'CONFIRMED',
+    failed_logins: 0,
+    locked_until: 0,
+    updated_at: nowSeconds(),
+  });
   return {};
 }

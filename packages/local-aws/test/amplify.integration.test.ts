@@ -9,12 +9,15 @@ import {
 import { Amplify } from 'aws-amplify';
 import {
   confirmSignIn,
+  confirmResetPassword,
   confirmSignUp,
   fetchAuthSession,
   fetchUserAttributes,
+  resetPassword,
   signIn,
   signOut,
   signUp,
+  updateMFAPreference,
 } from 'aws-amplify/auth';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -156,5 +159,38 @@ describe('Amplify v6 against local-aws', () => {
       'DONE',
     );
     await signOut();
+  });
+
+  it('resets a forgotten password with the outbox code', async () => {
+    await registerWithAmplify('forgot@example.com');
+    const started = await resetPassword({ username: 'forgot@example.com' });
+    expect(started.nextStep.resetPasswordStep).toBe('CONFIRM_RESET_PASSWORD_WITH_CODE');
+    const code =
+      (await outbox(server.url, 'forgot@example.com')).filter((m) => m.kind === 'password-reset').at(-1)
+        ?.code ?? '';
+    const newPassword = 'N3w-Password!';
+    expect(
+      await errorName(
+        confirmResetPassword({
+          username: 'forgot@example.com',
+          confirmationCode: code === '000000' ? '111111' : '000000',
+          newPassword,
+        }),
+      ),
+    ).toBe('CodeMismatchException');
+    await confirmResetPassword({ username: 'forgot@example.com', confirmationCode: code, newPassword });
+    expect(await errorName(signIn({ username: 'forgot@example.com', password: PASSWORD }))).toBe(
+      'NotAuthorizedException',
+    );
+    expect(
+      (await signIn({ username: 'forgot@example.com', password: newPassword })).nextStep.signInStep,
+    ).toBe('DONE');
+
+    // The signed-in user turns on email MFA for themselves; the next sign-in asks for the code.
+    await updateMFAPreference({ email: 'PREFERRED' });
+    await signOut();
+    expect(
+      (await signIn({ username: 'forgot@example.com', password: newPassword })).nextStep.signInStep,
+    ).toBe('CONFIRM_SIGN_IN_WITH_EMAIL_CODE');
   });
 });
