@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from './context';
-import { attributesOf, issuerOf, type Client, type Pool } from './cognito-model';
+import { attributesOf, issuerOf, toPool, type Client, type Pool } from './cognito-model';
 import { ServiceError } from './errors';
 import { newOpaque, nowSeconds, sha256 } from './ids';
 import type { UserRow } from './store';
@@ -185,12 +185,7 @@ export async function userFromAccessToken(
   const poolRow = poolId === undefined ? undefined : ctx.store.getPool(poolId);
   if (poolRow === undefined || poolId === undefined)
     throw new ServiceError('NotAuthorizedException', 'Invalid Access Token');
-  const pool = {
-    id: poolRow.id,
-    name: poolRow.name,
-    createdAt: poolRow.created_at,
-    settings: JSON.parse(poolRow.settings) as Pool['settings'],
-  };
+  const pool = toPool(poolRow);
   const claims = await ctx.signer.verify(token, issuerOf(pool));
   if (claims === undefined) {
     const exp = (unverified as { exp?: unknown }).exp;

@@ -122,6 +122,15 @@ function sendAwsError(res: ServerResponse, requestId: string, error: ServiceErro
   );
 }
 
+/** A malformed escape in a path is just a name that matches nothing. */
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 /** Reads the body up to `limit` bytes; undefined when it is larger. */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
@@ -161,7 +170,13 @@ export async function start(options: StartOptions): Promise<LocalAws> {
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = randomUUID();
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      sendJson(res, 400, { message: 'Bad request URL' });
+      return;
+    }
     const path = url.pathname;
     const fnMatch = /^\/function-urls\/([^/]+)(\/.*)?$/.exec(path);
     if (req.method === 'OPTIONS') {
@@ -176,7 +191,7 @@ export async function start(options: StartOptions): Promise<LocalAws> {
       return;
     }
     if (fnMatch !== null) {
-      const name = decodeURIComponent(fnMatch[1] ?? '');
+      const name = safeDecode(fnMatch[1] ?? '');
       if (!config.functionUrls.includes(name)) {
         sendJson(res, 404, { Message: 'Not Found' });
         return;
@@ -195,7 +210,7 @@ export async function start(options: StartOptions): Promise<LocalAws> {
     }
     if (req.method === 'GET') {
       const jwks = /^\/([^/]+)\/\.well-known\/(jwks\.json|openid-configuration)$/.exec(path);
-      const pool = jwks === null ? undefined : store.getPool(decodeURIComponent(jwks[1] ?? ''));
+      const pool = jwks === null ? undefined : store.getPool(safeDecode(jwks[1] ?? ''));
       if (jwks !== null && pool !== undefined) {
         if (jwks[2] === 'jwks.json') {
           sendJson(res, 200, ctx.signer.jwks());

@@ -628,6 +628,9 @@ describe('transport', () => {
       expect(res.status).toBe(400);
       expect(res.headers.get('x-amzn-errortype')).toBe(type);
     }
+    for (const path of ['/%E0%A4%A/.well-known/jwks.json', '/function-urls/%E0%A4%A', '/nope']) {
+      expect((await fetch(`${server.url}${path}`)).status).toBe(404);
+    }
     const noTarget = await post(undefined, '{}');
     expect(noTarget.status).toBe(400);
     const big = await post('AmazonSSM.GetParameter', JSON.stringify({ Name: 'x'.repeat(2 * 1024 * 1024) }));
