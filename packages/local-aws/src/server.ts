@@ -71,6 +71,12 @@ const SSM: Record<string, Operation> = {
   PutParameter: ssm.putParameter,
 };
 
+/** Every `X-Amz-Target` this server answers. */
+export const SUPPORTED_TARGETS: readonly string[] = [
+  ...Object.keys(COGNITO).map((op) => `AWSCognitoIdentityProviderService.${op}`),
+  ...Object.keys(SSM).map((op) => `AmazonSSM.${op}`),
+];
+
 function resolveOperation(target: string | undefined): Operation | undefined {
   if (target === undefined) return undefined;
   const [service, op] = target.split('.', 2);
