@@ -26,6 +26,7 @@ import {
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { start, type LocalAws } from '../src/index';
@@ -312,6 +313,25 @@ describe('CUSTOM_AUTH', () => {
       client_id: clientId,
     });
     expect(accessClaims.iss).toBe(`https://cognito-idp.us-east-1.amazonaws.com/${poolId}`);
+
+    // The other way server code can use: a fetcher that maps Cognito's JWKS URI onto the emulator.
+    const fetched: string[] = [];
+    const viaFetcher = CognitoJwtVerifier.create(
+      { userPoolId: poolId, tokenUse: 'id', clientId },
+      {
+        jwksCache: new SimpleJwksCache({
+          fetcher: {
+            fetch: async (uri: string) => {
+              fetched.push(uri);
+              const local = uri.replace('https://cognito-idp.us-east-1.amazonaws.com', server.url);
+              return (await fetch(local)).arrayBuffer();
+            },
+          },
+        }),
+      },
+    );
+    expect((await viaFetcher.verify(result?.IdToken ?? '')).sub).toBe(username);
+    expect(fetched).toEqual([`https://cognito-idp.us-east-1.amazonaws.com/${poolId}/.well-known/jwks.json`]);
   });
 
   it('fails after three wrong answers and refuses a reused or expired session', async () => {
