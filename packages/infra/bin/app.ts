@@ -1,0 +1,26 @@
+// The example CDK app. Settings come from context (`-c key=value`) or the environment:
+//   corbadoProjectId / CORBADO_PROJECT_ID     the Corbado project (a placeholder is used for a plain synth)
+//   sesFromEmail / SES_FROM_EMAIL             SES sender: enables email MFA on the new pool
+//   existingUserPoolId / EXISTING_USER_POOL_ID attach to an existing pool instead of creating one
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+
+import { CorbadoPasskeysStack } from '../src/stack';
+
+const app = new App();
+const setting = (key: string, env: string): string | undefined =>
+  (app.node.tryGetContext(key) as string | undefined) ?? process.env[env];
+
+const existingUserPoolId = setting('existingUserPoolId', 'EXISTING_USER_POOL_ID');
+const sesFromEmail = setting('sesFromEmail', 'SES_FROM_EMAIL');
+
+new CorbadoPasskeysStack(app, 'CognitoPasskeys', {
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION ?? 'us-east-1' },
+  ...(existingUserPoolId ? { existingUserPoolId } : {}),
+  passkeys: {
+    corbadoProjectId: setting('corbadoProjectId', 'CORBADO_PROJECT_ID') ?? 'pro-0000000000000000000',
+    ...(sesFromEmail ? { sesEmail: { fromEmail: sesFromEmail } } : {}),
+  },
+});
+
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
