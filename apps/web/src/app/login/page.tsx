@@ -1,0 +1,206 @@
+'use client';
+
+import { CorbadoConnectLogin } from '@corbado/connect-react';
+import { confirmSignIn, getCurrentUser, signIn, signOut, type SignInOutput } from 'aws-amplify/auth';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { Suspense, useEffect, useState, type FormEvent } from 'react';
+import { useSearchParams } from 'next/navigation';
+
+import { decodeJwtPayload, describeAuthError } from '@/lib/session';
+
+type Mode = 'passkey' | 'password' | 'email-code';
+
+export default function LoginPage() {
+  return (
+    <Suspense fallback={<p className="loading">Loading…</p>}>
+      <Login />
+    </Suspense>
+  );
+}
+
+function Login() {
+  const router = useRouter();
+  const params = useSearchParams();
+  const [mode, setMode] = useState<Mode>(params.get('mode') === 'password' ? 'password' : 'passkey');
+  const [email, setEmail] = useState(params.get('email') ?? '');
+  const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  const [notice, setNotice] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [checked, setChecked] = useState(false);
+
+  // A signed-in user has nothing to do here.
+  useEffect(() => {
+    getCurrentUser().then(
+      () => router.replace('/profile'),
+      () => setChecked(true),
+    );
+  }, [router]);
+
+  /** After a password sign-in (or its email code): done, or the next step Cognito asks for. */
+  function follow(output: SignInOutput): void {
+    const step = output.nextStep.signInStep;
+    if (output.isSignedIn || step === 'DONE') {
+      router.push('/post-login');
+    } else if (step === 'CONFIRM_SIGN_IN_WITH_EMAIL_CODE') {
+      setMode('email-code');
+      setNotice('We sent a sign-in code to your email.');
+    } else if (step === 'CONFIRM_SIGN_UP') {
+      setError('Please confirm your email address first.');
+      router.push(`/signup?email=${encodeURIComponent(email)}&step=confirm`);
+    } else {
+      setError('This account needs a sign-in step this app does not offer.');
+    }
+  }
+
+  async function onPassword(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      follow(await signIn({ username: email.trim(), password }));
+    } catch (e) {
+      setError(describeAuthError(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function onEmailCode(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      follow(await confirmSignIn({ challengeResponse: code.trim() }));
+    } catch (e) {
+      setError(describeAuthError(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  /**
+   * The passkey was verified by Corbado: `session` is the signedPasskeyData (connect-react 0.2.4). Its
+   * `webauthnId` is the Cognito username; Cognito's verify trigger checks the data with Corbado again.
+   * Throwing here makes the component fall back to the password form.
+   */
+  async function onPasskeyComplete(signedPasskeyData: string): Promise<void> {
+    const { webauthnId } = decodeJwtPayload(signedPasskeyData);
+    if (typeof webauthnId !== 'string' || webauthnId.length === 0) throw new Error('no webauthnId');
+    await signOut().catch(() => undefined);
+    const started = await signIn({ username: webauthnId, options: { authFlowType: 'CUSTOM_WITHOUT_SRP' } });
+    if (started.nextStep.signInStep !== 'CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE')
+      throw new Error('unexpected step');
+    const done = await confirmSignIn({ challengeResponse: signedPasskeyData });
+    if (!done.isSignedIn) throw new Error('passkey sign-in was not accepted');
+    router.push('/profile');
+  }
+
+  if (!checked) return <p className="loading">Loading…</p>;
+
+  return (
+    <section className="card" data-testid={`login-${mode}`}>
+      <h1>Sign in</h1>
+      {mode === 'passkey' && (
+        <>
+          <p className="lead">Use your passkey: no password needed.</p>
+          <CorbadoConnectLogin
+            onComplete={onPasskeyComplete}
+            onFallback={(identifier, message) => {
+              setEmail(identifier);
+              setNotice(message ?? 'Please sign in with your password.');
+              setMode('password');
+            }}
+            onLoaded={() => undefined}
+            onError={(situation) => console.warn('passkey login', situation)}
+          />
+          <div className="links">
+            <button type="button" className="secondary" onClick={() => setMode('password')}>
+              Sign in with password instead
+            </button>
+          </div>
+        </>
+      )}
+
+      {mode === 'password' && (
+        <form onSubmit={(e) => void onPassword(e)}>
+          {notice && <p className="alert info">{notice}</p>}
+          <label htmlFor="password-email">Email</label>
+          <input
+            id="password-email"
+            name="username"
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+          <label htmlFor="password">Password</label>
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+          {error && (
+            <p className="alert error" role="alert">
+              {error}
+            </p>
+          )}
+          <button type="submit" disabled={busy}>
+            {busy ? 'Signing in…' : 'Sign in'}
+          </button>
+          <div className="links">
+            <a
+              href="#passkey"
+              onClick={(e) => {
+                e.preventDefault();
+                setNotice(null);
+                setError(null);
+                setMode('passkey');
+              }}
+            >
+              Use a passkey
+            </a>
+            <Link href="/signup">Create an account</Link>
+          </div>
+        </form>
+      )}
+
+      {mode === 'email-code' && (
+        <form onSubmit={(e) => void onEmailCode(e)}>
+          {notice && <p className="alert info">{notice}</p>}
+          <label htmlFor="email-code">Sign-in code</label>
+          <input
+            id="email-code"
+            name="code"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            required
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+          />
+          {error && (
+            <p className="alert error" role="alert">
+              {error}
+            </p>
+          )}
+          <button type="submit" disabled={busy}>
+            {busy ? 'Checking…' : 'Confirm'}
+          </button>
+        </form>
+      )}
+
+      {mode === 'passkey' && (
+        <p className="hint">
+          No account yet? <Link href="/signup">Create one</Link>.
+        </p>
+      )}
+    </section>
+  );
+}

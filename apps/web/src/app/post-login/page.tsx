@@ -1,0 +1,32 @@
+'use client';
+
+import { CorbadoConnectAppend } from '@corbado/connect-react';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+
+import { connectToken, useRequireSession } from '@/lib/session';
+
+export default function PostLoginPage() {
+  const router = useRouter();
+  const ready = useRequireSession();
+  if (!ready) return <p className="loading">Loading…</p>;
+
+  return (
+    <section className="card" data-testid="post-login">
+      <h1>Sign in faster next time</h1>
+      <p className="lead">Add a passkey: your device unlocks it with your fingerprint, face or PIN.</p>
+      <CorbadoConnectAppend
+        appendTokenProvider={() => connectToken('passkey-append')}
+        onSkip={() => router.push('/profile')}
+        onComplete={() => {
+          router.push('/profile');
+          return Promise.resolve();
+        }}
+        onError={(situation) => console.warn('passkey append', situation)}
+      />
+      <div className="links">
+        <Link href="/profile">Continue to your profile</Link>
+      </div>
+    </section>
+  );
+}

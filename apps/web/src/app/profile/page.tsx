@@ -1,0 +1,81 @@
+'use client';
+
+import { CorbadoConnectPasskeyList } from '@corbado/connect-react';
+import { fetchMFAPreference, fetchUserAttributes, signOut } from 'aws-amplify/auth';
+import { useRouter } from 'next/navigation';
+import { useEffect, useState } from 'react';
+
+import { connectToken, describeAuthError, useRequireSession } from '@/lib/session';
+
+interface Profile {
+  attributes: Record<string, string | undefined>;
+  mfa: string;
+}
+
+export default function ProfilePage() {
+  const router = useRouter();
+  const ready = useRequireSession();
+  const [profile, setProfile] = useState<Profile | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [signingOut, setSigningOut] = useState(false);
+
+  useEffect(() => {
+    if (!ready) return;
+    Promise.all([fetchUserAttributes(), fetchMFAPreference()]).then(
+      ([attributes, mfa]) =>
+        setProfile({
+          attributes,
+          mfa: mfa.enabled?.length
+            ? `${mfa.enabled.join(', ')}${mfa.preferred ? ` (preferred: ${mfa.preferred})` : ''}`
+            : 'off',
+        }),
+      (e: unknown) => setError(describeAuthError(e)),
+    );
+  }, [ready]);
+
+  async function onSignOut() {
+    setSigningOut(true);
+    try {
+      // Revokes the refresh token (and the tokens minted from it) at Cognito.
+      await signOut();
+    } finally {
+      router.replace('/login');
+    }
+  }
+
+  if (!ready) return <p className="loading">Loading…</p>;
+
+  return (
+    <>
+      <section className="card" data-testid="profile">
+        <h1>Your profile</h1>
+        {error && (
+          <p className="alert error" role="alert">
+            {error}
+          </p>
+        )}
+        {profile ? (
+          <dl className="attributes">
+            <dt>Email</dt>
+            <dd data-testid="profile-email">{profile.attributes.email}</dd>
+            <dt>Verified</dt>
+            <dd>{profile.attributes.email_verified === 'true' ? 'yes' : 'no'}</dd>
+            <dt>User ID</dt>
+            <dd>{profile.attributes.sub}</dd>
+            <dt>MFA</dt>
+            <dd data-testid="profile-mfa">{profile.mfa}</dd>
+          </dl>
+        ) : (
+          !error && <p className="loading">Loading…</p>
+        )}
+        <button type="button" className="secondary" disabled={signingOut} onClick={() => void onSignOut()}>
+          {signingOut ? 'Signing out…' : 'Sign out'}
+        </button>
+      </section>
+      <section className="card" data-testid="passkeys">
+        <h2>Passkeys</h2>
+        <CorbadoConnectPasskeyList connectTokenProvider={(type) => connectToken(type)} />
+      </section>
+    </>
+  );
+}

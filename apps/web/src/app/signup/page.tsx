@@ -1,0 +1,155 @@
+'use client';
+
+import { confirmSignUp, resendSignUpCode, signIn, signUp } from 'aws-amplify/auth';
+import Link from 'next/link';
+import { useRouter, useSearchParams } from 'next/navigation';
+import { Suspense, useState, type FormEvent } from 'react';
+
+import { usePublicConfig } from '@/components/providers';
+import { describeAuthError } from '@/lib/session';
+
+export default function SignUpPage() {
+  return (
+    <Suspense fallback={<p className="loading">Loading…</p>}>
+      <SignUp />
+    </Suspense>
+  );
+}
+
+function SignUp() {
+  const router = useRouter();
+  const params = useSearchParams();
+  const { outboxUrl } = usePublicConfig();
+  const [step, setStep] = useState<'details' | 'confirm'>(
+    params.get('step') === 'confirm' ? 'confirm' : 'details',
+  );
+  const [email, setEmail] = useState(params.get('email') ?? '');
+  const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function run(action: () => Promise<void>) {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (e) {
+      setError(describeAuthError(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const onDetails = (event: FormEvent) => {
+    event.preventDefault();
+    void run(async () => {
+      const result = await signUp({
+        username: email.trim(),
+        password,
+        options: { userAttributes: { email: email.trim() } },
+      });
+      if (result.nextStep.signUpStep === 'CONFIRM_SIGN_UP') {
+        setStep('confirm');
+        setNotice('We sent a confirmation code to your email.');
+      } else {
+        router.push(`/login?mode=password&email=${encodeURIComponent(email.trim())}`);
+      }
+    });
+  };
+
+  const onConfirm = (event: FormEvent) => {
+    event.preventDefault();
+    void run(async () => {
+      await confirmSignUp({ username: email.trim(), confirmationCode: code.trim() });
+      if (!password) {
+        router.push(`/login?mode=password&email=${encodeURIComponent(email.trim())}`);
+        return;
+      }
+      // Straight on to a password sign-in, then the offer to add a passkey.
+      const signedIn = await signIn({ username: email.trim(), password });
+      router.push(
+        signedIn.isSignedIn
+          ? '/post-login'
+          : `/login?mode=password&email=${encodeURIComponent(email.trim())}`,
+      );
+    });
+  };
+
+  return (
+    <section className="card" data-testid={`signup-${step}`}>
+      <h1>Create your account</h1>
+      {step === 'details' ? (
+        <form onSubmit={onDetails}>
+          <p className="lead">Start with a password; you can add a passkey right after.</p>
+          <label htmlFor="signup-email">Email</label>
+          <input
+            id="signup-email"
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+          <label htmlFor="signup-password">Password</label>
+          <input
+            id="signup-password"
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={8}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+          {error && (
+            <p className="alert error" role="alert">
+              {error}
+            </p>
+          )}
+          <button type="submit" disabled={busy}>
+            {busy ? 'Creating…' : 'Create account'}
+          </button>
+        </form>
+      ) : (
+        <form onSubmit={onConfirm}>
+          {notice && <p className="alert info">{notice}</p>}
+          <label htmlFor="signup-code">Confirmation code</label>
+          <input
+            id="signup-code"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            required
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+          />
+          {error && (
+            <p className="alert error" role="alert">
+              {error}
+            </p>
+          )}
+          <button type="submit" disabled={busy}>
+            {busy ? 'Confirming…' : 'Confirm'}
+          </button>
+          <button
+            type="button"
+            className="secondary"
+            disabled={busy}
+            onClick={() =>
+              void run(async () => {
+                await resendSignUpCode({ username: email.trim() });
+                setNotice('We sent a new code.');
+              })
+            }
+          >
+            Send a new code
+          </button>
+        </form>
+      )}
+      {outboxUrl && <p className="hint">Local stack: codes are delivered to the outbox at {outboxUrl}</p>}
+      <div className="links">
+        <Link href="/login">I already have an account</Link>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/**
+ * The app's one configuration contract, read from the environment at request time (so one build serves
+ * any deployment). Every variable is documented in `.env.example` at the repo root.
+ */
+const serverEnvSchema = z.object({
+  /** The Cognito user pool (`us-east-1_Xxxxxxxxx`). */
+  COGNITO_USER_POOL_ID: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d_[a-zA-Z0-9]+$/),
+  /** The app client (no secret) that allows CUSTOM_AUTH and USER_SRP_AUTH. */
+  COGNITO_CLIENT_ID: z.string().min(1),
+  /** Local stack only: the Cognito endpoint Amplify calls instead of AWS. */
+  COGNITO_ENDPOINT: z.url().optional(),
+  /** Local stack only: where the local pool's JWKS is served (real pools use Cognito's own). */
+  COGNITO_JWKS_URL: z.url().optional(),
+  /** The Corbado Connect project (`pro-…`). */
+  CORBADO_PROJECT_ID: z.string().min(1),
+  /** Local stack only: the local Frontend API URL the Connect components call. */
+  CORBADO_FRONTEND_API_URL: z.url().optional(),
+  /** Base URL of Corbado's Backend API. */
+  CORBADO_BACKEND_API_URL: z.url().default('https://backendapi.cloud.corbado.io'),
+  /** The Corbado API secret (server only, never sent to the browser). */
+  CORBADO_API_SECRET: z.string().min(1),
+  /** Local stack only: where the outbox of confirmation codes is, shown as a hint on the pages. */
+  LOCAL_OUTBOX_URL: z.url().optional(),
+});
+
+export type ServerConfig = z.infer<typeof serverEnvSchema>;
+
+/** What the browser needs: no secret in here. */
+export interface PublicConfig {
+  userPoolId: string;
+  userPoolClientId: string;
+  cognitoEndpoint: string | undefined;
+  corbadoProjectId: string;
+  corbadoFrontendApiUrl: string | undefined;
+  outboxUrl: string | undefined;
+}
+
+const emptyAsUnset = (env: NodeJS.ProcessEnv) =>
+  Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === '' ? undefined : v]));
+
+export function serverConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const parsed = serverEnvSchema.safeParse(emptyAsUnset(env));
+  if (!parsed.success) {
+    const keys = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))].join(', ');
+    throw new Error(`The app's environment is invalid or incomplete: ${keys} (see .env.example)`);
+  }
+  return parsed.data;
+}
+
+export function publicConfig(config: ServerConfig = serverConfig()): PublicConfig {
+  return {
+    userPoolId: config.COGNITO_USER_POOL_ID,
+    userPoolClientId: config.COGNITO_CLIENT_ID,
+    cognitoEndpoint: config.COGNITO_ENDPOINT,
+    corbadoProjectId: config.CORBADO_PROJECT_ID,
+    corbadoFrontendApiUrl: config.CORBADO_FRONTEND_API_URL,
+    outboxUrl: config.LOCAL_OUTBOX_URL,
+  };
+}
