@@ -1,3 +1,35 @@
-// `npm start`: builds what is needed and starts the local stack. Until the local servers exist there is
-// nothing to start.
-console.log('nothing to start yet: the local stack (local-aws, local-connect, apps/web) is not built yet.');
+// `npm start`: builds what is needed, starts local-aws, local-connect and the app, and stops them all on
+// Ctrl-C. State stays in the data dir (DATA_DIR, default .data/) between runs.
+import { join } from 'node:path';
+
+import { startLocalStack } from './local-stack';
+
+const stack = await startLocalStack();
+
+console.log(`
+  Passkeys for Cognito is running.
+
+  Open            ${stack.urls.app}
+  Outbox (codes)  ${stack.urls.outbox}
+  local-aws       ${stack.urls.localAws}   (user pool ${stack.ids.userPoolId}, client ${stack.ids.clientId})
+  local-connect   ${stack.urls.localConnect}   (project ${stack.ids.corbadoProjectId})
+  Every URL and ID: ${join(stack.dataDir, 'stack.json')}
+
+  Ctrl-C stops everything.
+`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping…');
+    stack.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('Stopping failed:', error instanceof Error ? error.message : error);
+        process.exit(1);
+      },
+    );
+  });
+}

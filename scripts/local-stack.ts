@@ -1,0 +1,278 @@
+// The whole product on one machine: local-aws (Cognito user pool with the real trigger handlers, SSM,
+// the actions as Function URLs), local-connect (Corbado Connect) and the Next.js app, wired together by
+// configuration only. `npm start` runs it; the e2e tests start it in-process on free ports.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { ENV } from '@cognito-passkeys/cognito-triggers/config';
+import { start as startLocalAws } from '@cognito-passkeys/local-aws';
+import { start as startLocalConnect } from '@cognito-passkeys/local-connect';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const WEB_DIR = join(REPO_ROOT, 'apps', 'web');
+
+const REGION = 'us-east-1';
+/** Fixed IDs in the real forms, so a restart on the same data dir keeps every URL and ID. */
+export const USER_POOL_ID = `${REGION}_LocalPasskeys`;
+export const CLIENT_ID = 'localpasskeysweb0000000001';
+export const CORBADO_PROJECT_ID = 'pro-1000000000000000001';
+const CORBADO_API_SECRET_PARAMETER = '/cognito-passkeys/corbado-api-secret';
+const ACTION_SECRET_PARAMETER = '/cognito-passkeys/action-secret';
+
+export interface LocalStackOptions {
+  /** Where all state lives. @default `.data` (or DATA_DIR) */
+  dataDir?: string;
+  /** 0 = a free port. @default APP_PORT / LOCAL_AWS_PORT / LOCAL_CONNECT_PORT, else 3000 / 9229 / 9230 */
+  ports?: { app?: number; localAws?: number; localConnect?: number };
+  /** Where the app's output goes. @default inherit */
+  appOutput?: 'inherit' | 'ignore';
+  /** Log lines of the local servers. @default console */
+  log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  urls: { app: string; localAws: string; localConnect: string; outbox: string; jwks: string };
+  ids: { userPoolId: string; clientId: string; corbadoProjectId: string; region: string };
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** Secrets made once per data dir: the Corbado API secret and the actions' shared secret. */
+function localSecrets(dataDir: string): { corbadoApiSecret: string; actionSecret: string } {
+  const file = join(dataDir, 'secrets.json');
+  if (existsSync(file))
+    return JSON.parse(readFileSync(file, 'utf8')) as { corbadoApiSecret: string; actionSecret: string };
+  const secrets = {
+    corbadoApiSecret: `corbado1_${randomBytes(24).toString('base64url')}`,
+    actionSecret: randomBytes(32).toString('hex'),
+  };
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** `next build` when there is no build yet or a source is newer than it. */
+export function buildWebAppIfNeeded(): void {
+  const buildId = join(WEB_DIR, '.next', 'BUILD_ID');
+  const sources = Math.max(
+    newestMtime(join(WEB_DIR, 'src')),
+    newestMtime(join(REPO_ROOT, 'packages', 'corbado-backend', 'src')),
+    statSync(join(WEB_DIR, 'next.config.ts')).mtimeMs,
+  );
+  if (existsSync(buildId) && statSync(buildId).mtimeMs >= sources) return;
+  console.log('Building the web app (next build)…');
+  const result = spawnSync('npx', ['next', 'build'], {
+    cwd: WEB_DIR,
+    stdio: 'inherit',
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
+  if (result.status !== 0) throw new Error('next build failed');
+}
+
+async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the web app exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2000), redirect: 'manual' });
+      if (response.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the web app did not answer at ${url}`);
+}
+
+const envPort = (name: string, fallback: number) =>
+  process.env[name] ? Number(process.env[name]) : fallback;
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const dataDir = resolve(options.dataDir ?? process.env.DATA_DIR ?? join(REPO_ROOT, '.data'));
+  mkdirSync(join(dataDir, 'local-aws'), { recursive: true });
+  mkdirSync(join(dataDir, 'local-connect'), { recursive: true });
+  const secrets = localSecrets(dataDir);
+  const ports = {
+    app: options.ports?.app ?? envPort('APP_PORT', 3000),
+    localAws: options.ports?.localAws ?? envPort('LOCAL_AWS_PORT', 9229),
+    localConnect: options.ports?.localConnect ?? envPort('LOCAL_CONNECT_PORT', 9230),
+  };
+  const appPort = ports.app === 0 ? await freePort() : ports.app;
+  const appUrl = `http://localhost:${appPort}`;
+  const log = options.log ?? ((line: string) => console.log(line));
+
+  buildWebAppIfNeeded();
+
+  const aws = await startLocalAws({
+    port: ports.localAws,
+    dataDir: join(dataDir, 'local-aws'),
+    log,
+    config: {
+      region: REGION,
+      functions: Object.fromEntries(
+        [
+          'define-auth-challenge',
+          'create-auth-challenge',
+          'verify-auth-challenge-response',
+          'pre-login',
+          'post-append',
+        ].map((name) => [name, { module: `@cognito-passkeys/cognito-triggers/handlers/${name}` }]),
+      ),
+      functionUrls: ['pre-login', 'post-append'],
+      userPools: [
+        {
+          id: USER_POOL_ID,
+          name: 'cognito-passkeys',
+          usernameAttributes: ['email'],
+          mfaConfiguration: 'OPTIONAL',
+          lambdaConfig: {
+            DefineAuthChallenge: 'define-auth-challenge',
+            CreateAuthChallenge: 'create-auth-challenge',
+            VerifyAuthChallengeResponse: 'verify-auth-challenge-response',
+          },
+          clients: [
+            {
+              id: CLIENT_ID,
+              name: 'web',
+              explicitAuthFlows: ['ALLOW_CUSTOM_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+              preventUserExistenceErrors: 'ENABLED',
+            },
+          ],
+        },
+      ],
+      parameters: [
+        { name: CORBADO_API_SECRET_PARAMETER, type: 'SecureString', value: secrets.corbadoApiSecret },
+        { name: ACTION_SECRET_PARAMETER, type: 'SecureString', value: secrets.actionSecret },
+      ],
+    },
+  });
+
+  let connect: Awaited<ReturnType<typeof startLocalConnect>>;
+  try {
+    connect = await startLocalConnect({
+      port: ports.localConnect,
+      dataDir: join(dataDir, 'local-connect'),
+      config: {
+        projectId: CORBADO_PROJECT_ID,
+        apiSecret: secrets.corbadoApiSecret,
+        rp: { id: 'localhost', name: 'Passkeys for Cognito', origins: [appUrl] },
+        actions: {
+          preLoginUrl: `${aws.url}/function-urls/pre-login`,
+          postAppendUrl: `${aws.url}/function-urls/post-append`,
+          secret: secrets.actionSecret,
+        },
+      },
+    });
+  } catch (error) {
+    await aws.stop();
+    throw error;
+  }
+
+  // The handlers run in this process (local-aws imports them at their first call, a cold start): their
+  // environment is what the CDK stack writes in AWS, with the SDK endpoints pointed at local-aws.
+  Object.assign(process.env, {
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
+    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_ENDPOINT_URL_SSM: aws.url,
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: aws.url,
+    [ENV.corbadoProjectId]: CORBADO_PROJECT_ID,
+    [ENV.corbadoBackendApiUrl]: connect.url,
+    [ENV.corbadoApiSecretParameter]: CORBADO_API_SECRET_PARAMETER,
+    [ENV.userPoolId]: USER_POOL_ID,
+    [ENV.actionSecretParameter]: ACTION_SECRET_PARAMETER,
+    [ENV.postAppendMfaMethod]: 'EMAIL_OTP',
+  });
+
+  const urls = {
+    app: appUrl,
+    localAws: aws.url,
+    localConnect: connect.url,
+    outbox: `${aws.url}/_local/outbox`,
+    jwks: `${aws.url}/${USER_POOL_ID}/.well-known/jwks.json`,
+  };
+  const ids = {
+    userPoolId: USER_POOL_ID,
+    clientId: CLIENT_ID,
+    corbadoProjectId: CORBADO_PROJECT_ID,
+    region: REGION,
+  };
+
+  const app = spawn('npx', ['next', 'start', '--port', String(appPort), '--hostname', '127.0.0.1'], {
+    cwd: WEB_DIR,
+    stdio: options.appOutput ?? 'inherit',
+    detached: true,
+    env: {
+      ...process.env,
+      NEXT_TELEMETRY_DISABLED: '1',
+      COGNITO_USER_POOL_ID: USER_POOL_ID,
+      COGNITO_CLIENT_ID: CLIENT_ID,
+      COGNITO_ENDPOINT: aws.url,
+      COGNITO_JWKS_URL: urls.jwks,
+      CORBADO_PROJECT_ID,
+      CORBADO_FRONTEND_API_URL: connect.url,
+      CORBADO_BACKEND_API_URL: connect.url,
+      CORBADO_API_SECRET: secrets.corbadoApiSecret,
+      LOCAL_OUTBOX_URL: urls.outbox,
+    },
+  });
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    if (app.exitCode === null && app.pid !== undefined) {
+      const exited = new Promise<void>((r) => app.once('exit', () => r()));
+      try {
+        process.kill(-app.pid, 'SIGTERM'); // the whole group: npx and next
+      } catch {
+        // already gone
+      }
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    }
+    await connect.stop();
+    await aws.stop();
+  };
+
+  try {
+    await waitForHttp(`${urls.app}/login`, app);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  writeFileSync(
+    join(dataDir, 'stack.json'),
+    JSON.stringify(
+      { urls, ids, dataDir, backendApiUrl: connect.url, startedAt: new Date().toISOString() },
+      null,
+      2,
+    ),
+  );
+  return { urls, ids, dataDir, stop };
+}
