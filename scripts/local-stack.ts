@@ -28,8 +28,8 @@ export interface LocalStackOptions {
   dataDir?: string;
   /** 0 = a free port. @default APP_PORT / LOCAL_AWS_PORT / LOCAL_CONNECT_PORT, else 3000 / 9229 / 9230 */
   ports?: { app?: number; localAws?: number; localConnect?: number };
-  /** Where the app's output goes. @default inherit */
-  appOutput?: 'inherit' | 'ignore';
+  /** Where the app's output goes: this terminal, nowhere, or a line callback. @default 'inherit' */
+  appOutput?: 'inherit' | 'ignore' | ((line: string) => void);
   /** Log lines of the local servers. @default console */
   log?: (line: string) => void;
 }
@@ -225,7 +225,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   const app = spawn('npx', ['next', 'start', '--port', String(appPort), '--hostname', '127.0.0.1'], {
     cwd: WEB_DIR,
-    stdio: options.appOutput ?? 'inherit',
+    stdio:
+      typeof options.appOutput === 'function' ? ['ignore', 'pipe', 'pipe'] : (options.appOutput ?? 'inherit'),
     detached: true,
     env: {
       ...process.env,
@@ -241,6 +242,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       LOCAL_OUTBOX_URL: urls.outbox,
     },
   });
+
+  const onLine = options.appOutput;
+  if (typeof onLine === 'function') {
+    for (const stream of [app.stdout, app.stderr]) {
+      let buffered = '';
+      stream?.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString();
+        const lines = buffered.split('\n');
+        buffered = lines.pop() ?? '';
+        lines.forEach(onLine);
+      });
+    }
+  }
 
   let stopped = false;
   const stop = async () => {
