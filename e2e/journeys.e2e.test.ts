@@ -86,11 +86,11 @@ describe('passkeys for a Cognito user, end to end', () => {
     await expect.poll(async () => passkeyItems(page).count(), { timeout: 20_000 }).toBe(1);
     await expect(page.getByTestId('profile-email').innerText()).resolves.toBe(EMAIL);
     // post-append ran: the pool now asks this user for an email code on password sign-ins (Amplify calls
-    // the EMAIL_OTP setting "EMAIL").
+    // the EMAIL_OTP setting "EMAIL"; the page names it).
     await page.reload();
     await expect
       .poll(() => page.getByTestId('profile-mfa').innerText(), { timeout: 20_000 })
-      .toContain('EMAIL');
+      .toContain('Email code');
     await screenshot(page, '04-profile');
     expect(await credentialsOf(tab.cdp, tab.authenticatorId)).toHaveLength(1);
   });

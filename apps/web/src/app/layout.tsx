@@ -22,7 +22,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       <body>
         <header className="topbar">
           <a href="/" className="brand">
-            <span aria-hidden="true">🔑</span> Passkeys for Cognito
+            <span className="mark" aria-hidden="true" /> Passkeys for Cognito
           </a>
         </header>
         <main className="page">

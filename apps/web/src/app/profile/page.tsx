@@ -7,6 +7,18 @@ import { useEffect, useState } from 'react';
 
 import { connectToken, describeAuthError, useRequireSession } from '@/lib/session';
 
+const MFA_NAMES: Record<string, string> = {
+  EMAIL: 'Email code',
+  TOTP: 'Authenticator app',
+  SMS: 'Text message',
+};
+
+function describeMfa(enabled: string[], preferred: string | undefined): string {
+  if (enabled.length === 0) return 'Off';
+  const names = enabled.map((m) => MFA_NAMES[m] ?? m).join(', ');
+  return preferred ? `${names} (preferred: ${MFA_NAMES[preferred] ?? preferred})` : names;
+}
+
 interface Profile {
   attributes: Record<string, string | undefined>;
   mfa: string;
@@ -25,9 +37,7 @@ export default function ProfilePage() {
       ([attributes, mfa]) =>
         setProfile({
           attributes,
-          mfa: mfa.enabled?.length
-            ? `${mfa.enabled.join(', ')}${mfa.preferred ? ` (preferred: ${mfa.preferred})` : ''}`
-            : 'off',
+          mfa: describeMfa(mfa.enabled ?? [], mfa.preferred),
         }),
       (e: unknown) => setError(describeAuthError(e)),
     );
