@@ -7,6 +7,7 @@ import { useRouter } from 'next/navigation';
 import { Suspense, useEffect, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'next/navigation';
 
+import { Alert, Field } from '@/components/form';
 import { decodeJwtPayload, describeAuthError } from '@/lib/session';
 
 type Mode = 'passkey' | 'password' | 'email-code';
@@ -55,12 +56,11 @@ function Login() {
     }
   }
 
-  async function onPassword(event: FormEvent) {
-    event.preventDefault();
+  async function run(action: () => Promise<SignInOutput>) {
     setBusy(true);
     setError(null);
     try {
-      follow(await signIn({ username: email.trim(), password }));
+      follow(await action());
     } catch (e) {
       setError(describeAuthError(e));
     } finally {
@@ -68,18 +68,15 @@ function Login() {
     }
   }
 
-  async function onEmailCode(event: FormEvent) {
+  const onPassword = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      follow(await confirmSignIn({ challengeResponse: code.trim() }));
-    } catch (e) {
-      setError(describeAuthError(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+    void run(() => signIn({ username: email.trim(), password }));
+  };
+
+  const onEmailCode = (event: FormEvent) => {
+    event.preventDefault();
+    void run(() => confirmSignIn({ challengeResponse: code.trim() }));
+  };
 
   /**
    * The passkey was verified by Corbado: `session` is the signedPasskeyData (connect-react 0.2.4). Its
@@ -125,33 +122,29 @@ function Login() {
       )}
 
       {mode === 'password' && (
-        <form onSubmit={(e) => void onPassword(e)}>
-          {notice && <p className="alert info">{notice}</p>}
-          <label htmlFor="password-email">Email</label>
-          <input
+        <form onSubmit={onPassword}>
+          <Alert kind="info" message={notice} />
+          <Field
             id="password-email"
+            label="Email"
             name="username"
             type="email"
             autoComplete="username"
             required
             value={email}
-            onChange={(e) => setEmail(e.target.value)}
+            onValue={setEmail}
           />
-          <label htmlFor="password">Password</label>
-          <input
+          <Field
             id="password"
+            label="Password"
             name="password"
             type="password"
             autoComplete="current-password"
             required
             value={password}
-            onChange={(e) => setPassword(e.target.value)}
+            onValue={setPassword}
           />
-          {error && (
-            <p className="alert error" role="alert">
-              {error}
-            </p>
-          )}
+          <Alert kind="error" message={error} />
           <button type="submit" disabled={busy}>
             {busy ? 'Signing in…' : 'Sign in'}
           </button>
@@ -173,23 +166,19 @@ function Login() {
       )}
 
       {mode === 'email-code' && (
-        <form onSubmit={(e) => void onEmailCode(e)}>
-          {notice && <p className="alert info">{notice}</p>}
-          <label htmlFor="email-code">Sign-in code</label>
-          <input
+        <form onSubmit={onEmailCode}>
+          <Alert kind="info" message={notice} />
+          <Field
             id="email-code"
+            label="Sign-in code"
             name="code"
             inputMode="numeric"
             autoComplete="one-time-code"
             required
             value={code}
-            onChange={(e) => setCode(e.target.value)}
+            onValue={setCode}
           />
-          {error && (
-            <p className="alert error" role="alert">
-              {error}
-            </p>
-          )}
+          <Alert kind="error" message={error} />
           <button type="submit" disabled={busy}>
             {busy ? 'Checking…' : 'Confirm'}
           </button>

@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { Suspense, useState, type FormEvent } from 'react';
 
+import { Alert, Field } from '@/components/form';
 import { usePublicConfig } from '@/components/providers';
 import { describeAuthError } from '@/lib/session';
 
@@ -83,51 +84,43 @@ function SignUp() {
       {step === 'details' ? (
         <form onSubmit={onDetails}>
           <p className="lead">Start with a password; you can add a passkey right after.</p>
-          <label htmlFor="signup-email">Email</label>
-          <input
+          <Field
             id="signup-email"
+            label="Email"
             type="email"
             autoComplete="username"
             required
             value={email}
-            onChange={(e) => setEmail(e.target.value)}
+            onValue={setEmail}
           />
-          <label htmlFor="signup-password">Password</label>
-          <input
+          <Field
             id="signup-password"
+            label="Password"
             type="password"
             autoComplete="new-password"
             required
             minLength={8}
             value={password}
-            onChange={(e) => setPassword(e.target.value)}
+            onValue={setPassword}
           />
-          {error && (
-            <p className="alert error" role="alert">
-              {error}
-            </p>
-          )}
+          <Alert kind="error" message={error} />
           <button type="submit" disabled={busy}>
             {busy ? 'Creating…' : 'Create account'}
           </button>
         </form>
       ) : (
         <form onSubmit={onConfirm}>
-          {notice && <p className="alert info">{notice}</p>}
-          <label htmlFor="signup-code">Confirmation code</label>
-          <input
+          <Alert kind="info" message={notice} />
+          <Field
             id="signup-code"
+            label="Confirmation code"
             inputMode="numeric"
             autoComplete="one-time-code"
             required
             value={code}
-            onChange={(e) => setCode(e.target.value)}
+            onValue={setCode}
           />
-          {error && (
-            <p className="alert error" role="alert">
-              {error}
-            </p>
-          )}
+          <Alert kind="error" message={error} />
           <button type="submit" disabled={busy}>
             {busy ? 'Confirming…' : 'Confirm'}
           </button>

@@ -1,0 +1,29 @@
+import type { InputHTMLAttributes } from 'react';
+
+/** A labelled input; `onValue` gets the new text. */
+export function Field({
+  id,
+  label,
+  onValue,
+  ...input
+}: { id: string; label: string; onValue: (value: string) => void } & Omit<
+  InputHTMLAttributes<HTMLInputElement>,
+  'id' | 'onChange'
+>) {
+  return (
+    <>
+      <label htmlFor={id}>{label}</label>
+      <input id={id} {...input} onChange={(e) => onValue(e.target.value)} />
+    </>
+  );
+}
+
+/** A message for the user: errors are announced (role="alert"); nothing renders without a message. */
+export function Alert({ kind, message }: { kind: 'error' | 'info' | 'success'; message: string | null }) {
+  if (!message) return null;
+  return (
+    <p className={`alert ${kind}`} role={kind === 'error' ? 'alert' : undefined}>
+      {message}
+    </p>
+  );
+}
