@@ -20,7 +20,8 @@ import {
 } from './support';
 
 const PASSWORD = 'Correct-Horse-9-Battery';
-const EMAIL = `alice.${Date.now()}@example.com`;
+// Each run starts on a fresh data dir, so fixed addresses are unique.
+const EMAIL = 'alice@example.com';
 
 let stack: LocalStack;
 let browser: Browser;
@@ -174,7 +175,7 @@ describe('passkeys for a Cognito user, end to end', () => {
   it('falls back to the password form for a user without a passkey', async () => {
     const other = await openTab(browser);
     try {
-      const email = `bob.${Date.now()}@example.com`;
+      const email = 'bob@example.com';
       const { page } = other;
       await page.goto(url('/signup'));
       await page.locator('#signup-email').fill(email);
@@ -246,6 +247,18 @@ describe('passkeys for a Cognito user, end to end', () => {
       .poll(() => appLog.slice(logged).join('\n'), { timeout: 20_000 })
       .toContain('"code":"invalid_token"');
     expect(await passkeyItems(page).count()).toBe(0);
+  });
+
+  it('sends visitors without a session from protected pages to the login', async () => {
+    const other = await openTab(browser);
+    try {
+      for (const path of ['/profile', '/post-login']) {
+        await other.page.goto(url(path));
+        await other.page.waitForURL(/\/login/);
+      }
+    } finally {
+      await other.context.close();
+    }
   });
 
   it('raised no page errors in the main tab', () => {
