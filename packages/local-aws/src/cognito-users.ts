@@ -323,6 +323,25 @@ export function listUsers(ctx: Context, body: Record<string, unknown>): unknown 
   };
 }
 
+/**
+ * Checks a code the pool sent (attempt limit, match, expiry) and uses it up, answering Cognito's errors:
+ * a wrong code counts an attempt, and past the limit even the right one is refused.
+ */
+function consumeCode(ctx: Context, poolId: string, username: string, kind: string, code: string): void {
+  const stored = ctx.store.getCode(poolId, username, kind);
+  if (stored === undefined)
+    throw new ServiceError('CodeMismatchException', 'Invalid verification code provided, please try again.');
+  if (stored.attempts >= MAX_CODE_ATTEMPTS)
+    throw new ServiceError('LimitExceededException', 'Attempt limit exceeded, please try after some time.');
+  if (stored.code !== code) {
+    ctx.store.countCodeAttempt(poolId, username, kind);
+    throw new ServiceError('CodeMismatchException', 'Invalid verification code provided, please try again.');
+  }
+  if (stored.expires_at <= nowSeconds())
+    throw new ServiceError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
+  ctx.store.deleteCode(poolId, username, kind);
+}
+
 function sendConfirmationCode(ctx: Context, pool: Pool, user: UserRow): Record<string, string> | undefined {
   const email = attributesOf(user).email;
   if (email === undefined) return undefined;
@@ -418,18 +437,7 @@ export async function confirmSignUp(ctx: Context, body: Record<string, unknown>)
     throw new ServiceError('UserNotFoundException', 'Username/client id combination not found.');
   }
   if (user.status !== 'UNCONFIRMED') throw notAuthorizedConfirmed();
-  const stored = ctx.store.getCode(pool.id, user.username, 'SIGN_UP');
-  if (stored === undefined)
-    throw new ServiceError('CodeMismatchException', 'Invalid verification code provided, please try again.');
-  if (stored.attempts >= MAX_CODE_ATTEMPTS)
-    throw new ServiceError('LimitExceededException', 'Attempt limit exceeded, please try after some time.');
-  if (stored.code !== input.ConfirmationCode) {
-    ctx.store.countCodeAttempt(pool.id, user.username, 'SIGN_UP');
-    throw new ServiceError('CodeMismatchException', 'Invalid verification code provided, please try again.');
-  }
-  if (stored.expires_at <= nowSeconds())
-    throw new ServiceError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
-  ctx.store.deleteCode(pool.id, user.username, 'SIGN_UP');
+  consumeCode(ctx, pool.id, user.username, 'SIGN_UP', input.ConfirmationCode);
   const confirmed: UserRow = {
     ...user,
     status: 'CONFIRMED',
@@ -556,20 +564,10 @@ export function confirmForgotPassword(ctx: Context, body: Record<string, unknown
   const { pool } = requireClient(ctx.store, input.ClientId);
   const password = checkPasswordPolicy(input.Password);
   const user = findUser(ctx.store, pool, input.Username);
-  const stored =
-    user === undefined ? undefined : ctx.store.getCode(pool.id, user.username, 'FORGOT_PASSWORD');
-  if (user === undefined || stored === undefined) {
+  if (user === undefined) {
     throw new ServiceError('CodeMismatchException', 'Invalid verification code provided, please try again.');
   }
-  if (stored.attempts >= MAX_CODE_ATTEMPTS)
-    throw new ServiceError('LimitExceededException', 'Attempt limit exceeded, please try after some time.');
-  if (stored.code !== input.ConfirmationCode) {
-    ctx.store.countCodeAttempt(pool.id, user.username, 'FORGOT_PASSWORD');
-    throw new ServiceError('CodeMismatchException', 'Invalid verification code provided, please try again.');
-  }
-  if (stored.expires_at <= nowSeconds())
-    throw new ServiceError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
-  ctx.store.deleteCode(pool.id, user.username, 'FORGOT_PASSWORD');
+  consumeCode(ctx, pool.id, user.username, 'FORGOT_PASSWORD', input.ConfirmationCode);
   ctx.store.updateUser({
     ...withPassword(pool, user, password),
     status: 'CONFIRMED',
