@@ -22,16 +22,7 @@ import {
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { start, type LocalAws } from '../src/index';
-import { PASSWORD, cognitoClient, outbox, testConfig } from './helpers';
-
-async function errorName(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    return (err as { name: string }).name;
-  }
-  return 'no error';
-}
+import { cognitoClient, errorName, outbox, PASSWORD, testConfig } from './helpers';
 
 let server: LocalAws;
 let cognito: CognitoIdentityProviderClient;

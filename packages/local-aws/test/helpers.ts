@@ -14,6 +14,16 @@ export const ssmClient = (url: string): SSMClient =>
 
 export const PASSWORD = 'Corr3ct-Horse!';
 
+/** The name of the error a call fails with (the SDK's `name` is the service's `__type`), or 'no error'. */
+export async function errorName(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (err) {
+    return (err as { name: string }).name;
+  }
+  return 'no error';
+}
+
 /** The project's pool shape: email as username, custom auth + SRP + refresh, existence errors hidden. */
 export function testConfig(overrides: { define?: string; poolId?: string } = {}): LocalAwsConfig {
   return {

@@ -11,18 +11,9 @@ import { decodeJwt } from 'jose';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { start, type LocalAws } from '../src/index';
-import { PASSWORD, cognitoClient, outbox } from './helpers';
+import { cognitoClient, errorName, outbox, PASSWORD } from './helpers';
 
 const LIFECYCLE = fileURLToPath(new URL('./handlers/lifecycle.ts', import.meta.url));
-
-async function errorName(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    return (err as { name: string }).name;
-  }
-  return 'no error';
-}
 
 let server: LocalAws;
 let cognito: CognitoIdentityProviderClient;

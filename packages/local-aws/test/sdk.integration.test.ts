@@ -30,17 +30,7 @@ import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { start, type LocalAws } from '../src/index';
-import { PASSWORD, cognitoClient, outbox, ssmClient, testConfig } from './helpers';
-
-/** The SDK error's `name` is the service's `__type`. */
-async function errorName(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    return (err as { name: string }).name;
-  }
-  return 'no error';
-}
+import { cognitoClient, errorName, outbox, PASSWORD, ssmClient, testConfig } from './helpers';
 
 let server: LocalAws;
 let cognito: CognitoIdentityProviderClient;
