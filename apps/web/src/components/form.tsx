@@ -1,4 +1,8 @@
-import type { InputHTMLAttributes } from 'react';
+'use client';
+
+import { useState, type InputHTMLAttributes } from 'react';
+
+import { describeAuthError } from '@/lib/session';
 
 /** A labelled input; `onValue` gets the new text. */
 export function Field({
@@ -26,4 +30,22 @@ export function Alert({ kind, message }: { kind: 'error' | 'info' | 'success'; m
       {message}
     </p>
   );
+}
+
+/** One submission at a time: `busy` while `run`'s action is under way, its failure as a readable `error`. */
+export function useSubmit() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  async function run(action: () => Promise<void>): Promise<void> {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (e) {
+      setError(describeAuthError(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { busy, error, setError, run };
 }

@@ -7,8 +7,8 @@ import { useRouter } from 'next/navigation';
 import { Suspense, useEffect, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'next/navigation';
 
-import { Alert, Field } from '@/components/form';
-import { decodeJwtPayload, describeAuthError } from '@/lib/session';
+import { Alert, Field, useSubmit } from '@/components/form';
+import { decodeJwtPayload } from '@/lib/session';
 
 type Mode = 'passkey' | 'password' | 'email-code';
 
@@ -28,8 +28,7 @@ function Login() {
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useSubmit();
   const [checked, setChecked] = useState(false);
 
   // A signed-in user has nothing to do here.
@@ -56,26 +55,14 @@ function Login() {
     }
   }
 
-  async function run(action: () => Promise<SignInOutput>) {
-    setBusy(true);
-    setError(null);
-    try {
-      follow(await action());
-    } catch (e) {
-      setError(describeAuthError(e));
-    } finally {
-      setBusy(false);
-    }
-  }
-
   const onPassword = (event: FormEvent) => {
     event.preventDefault();
-    void run(() => signIn({ username: email.trim(), password }));
+    void run(async () => follow(await signIn({ username: email.trim(), password })));
   };
 
   const onEmailCode = (event: FormEvent) => {
     event.preventDefault();
-    void run(() => confirmSignIn({ challengeResponse: code.trim() }));
+    void run(async () => follow(await confirmSignIn({ challengeResponse: code.trim() })));
   };
 
   /**

@@ -5,9 +5,8 @@ import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { Suspense, useState, type FormEvent } from 'react';
 
-import { Alert, Field } from '@/components/form';
+import { Alert, Field, useSubmit } from '@/components/form';
 import { usePublicConfig } from '@/components/providers';
-import { describeAuthError } from '@/lib/session';
 
 export default function SignUpPage() {
   return (
@@ -27,21 +26,8 @@ function SignUp() {
   const [email, setEmail] = useState(params.get('email') ?? '');
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
-  const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function run(action: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (e) {
-      setError(describeAuthError(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, error, run } = useSubmit();
 
   const onDetails = (event: FormEvent) => {
     event.preventDefault();
