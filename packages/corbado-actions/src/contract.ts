@@ -1,0 +1,70 @@
+// The contract between Corbado and an action script, as Corbado's Cognito guide prints it
+// (corbadotech/docs, corbado-connect/integration/cognito.mdx §5.4 and §6.3): Corbado calls the module's
+// `handler(event)` and reads `{ statusCode, body }`, with `body` an object, not a string. The scripts and
+// local-connect (which runs them the way Corbado does) both parse through these schemas.
+import { z } from 'zod';
+
+/** pre-login: `identifier` is what the user typed (an email, usually). Corbado may send more fields. */
+export const preLoginEventSchema = z.looseObject({ identifier: z.string() });
+export type PreLoginEvent = z.infer<typeof preLoginEventSchema>;
+
+/** post-append: `username` is the Cognito username the passkey was added for. */
+export const postAppendEventSchema = z.looseObject({ username: z.string() });
+export type PostAppendEvent = z.infer<typeof postAppendEventSchema>;
+
+/**
+ * An action's error. `return: false` is a silent error (the component falls back to the password form
+ * without a word); `return: true` returns it to the frontend: `message` to show, or a custom `code` (with
+ * `payload`) the app acts on. Corbado's material names the fields; the reading of `return` is inferred.
+ */
+export const actionErrorSchema = z.object({
+  return: z.boolean(),
+  code: z.string().min(1).max(64),
+  message: z.string().max(512).optional(),
+  payload: z.string().max(2048).optional(),
+});
+export type ActionError = z.infer<typeof actionErrorSchema>;
+
+/** pre-login's answer: the Cognito username, or `identifier: ''` with an error. Always statusCode 200. */
+export const preLoginResultSchema = z.object({
+  statusCode: z.literal(200),
+  body: z.union([
+    z.object({ identifier: z.string().min(1).max(256) }),
+    z.object({ identifier: z.literal(''), error: actionErrorSchema }),
+  ]),
+});
+export type PreLoginResult = z.infer<typeof preLoginResultSchema>;
+
+/** post-append's answer: 200 with an empty body, or 500 with a code (never a stack). */
+export const postAppendResultSchema = z.object({
+  statusCode: z.union([z.literal(200), z.literal(500)]),
+  body: z.looseObject({ code: z.string().max(64).optional(), message: z.string().max(512).optional() }),
+});
+export type PostAppendResult = z.infer<typeof postAppendResultSchema>;
+
+/** The codes pre-login answers with (the guide's, plus `invalid_identifier` for input that cannot be a user). */
+export const PRE_LOGIN_ERROR_CODES = [
+  'account_disabled',
+  'force_change_password',
+  'reset_required',
+  'user_not_found',
+  'invalid_identifier',
+  'untyped',
+] as const;
+export type PreLoginErrorCode = (typeof PRE_LOGIN_ERROR_CODES)[number];
+
+/** The environment variables a script reads; the values are set in Corbado's console. */
+export const ACTION_ENV = {
+  /** The Cognito user pool, e.g. `us-east-1_Abc123`. */
+  userPoolId: 'USER_POOL_ID',
+  /** The cross-account role the script assumes (created by the CDK construct). */
+  assumeRoleArn: 'ASSUME_ROLE_ARN',
+  /** The external ID the role's trust policy requires (confused-deputy guard). */
+  externalId: 'EXTERNAL_ID',
+  /** The pool's region; falls back to AWS_REGION, then to the region in USER_POOL_ID. */
+  region: 'REGION',
+  /** pre-login: `true` answers an unknown email with the guide's message; default: a silent error. */
+  revealUnknownUser: 'REVEAL_UNKNOWN_USER',
+  /** post-append: the MFA method to turn on for a user without one, `SMS` or `EMAIL_OTP` (default). */
+  postAppendMfaMethod: 'POST_APPEND_MFA_METHOD',
+} as const;
