@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 // The product's journeys in Chromium, against the whole local stack: the app, local-aws with the real
-// trigger handlers and actions, local-connect, and a virtual platform authenticator.
+// trigger handlers, local-connect running the action scripts, and a virtual platform authenticator.
+// Every journey has its own user and its own browser context: none depends on another's state or order.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,23 +11,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startLocalStack, type LocalStack } from '../scripts/local-stack';
 import {
+  PASSWORD,
   addAuthenticator,
+  codeSentBy,
+  createUser,
   credentialsOf,
-  latestCode,
+  inTabs,
   launchChromium,
-  openTab,
   screenshot,
+  uniqueEmail,
   type Tab,
 } from './support';
-
-const PASSWORD = 'Correct-Horse-9-Battery';
-// Each run starts on a fresh data dir, so fixed addresses are unique.
-const EMAIL = 'alice@example.com';
 
 let stack: LocalStack;
 let browser: Browser;
 let dataDir: string;
-let tab: Tab;
 const appLog: string[] = [];
 
 beforeAll(async () => {
@@ -40,7 +39,6 @@ beforeAll(async () => {
     }),
     launchChromium(),
   ]);
-  tab = await openTab(browser);
 });
 
 afterAll(async () => {
@@ -50,6 +48,11 @@ afterAll(async () => {
 });
 
 const url = (path: string) => `${stack.urls.app}${path}`;
+
+/** A journey in one fresh context; its name labels the evidence if it fails. */
+function journey(name: string, run: (tab: Tab) => Promise<void>) {
+  it(name, () => inTabs(browser, name, 1, run));
+}
 
 async function signOut(page: Page) {
   await page.goto(url('/profile'));
@@ -62,143 +65,158 @@ function passkeyItems(page: Page) {
   return page.locator('[data-testid="passkeys"] .cb-passkey-list-item:not(.cb-modal .cb-passkey-list-item)');
 }
 
+/** Password sign-in for a user who has no second factor yet: lands on the passkey offer. */
+async function signInWithPassword(page: Page, email: string) {
+  await page.goto(url(`/login?mode=password&email=${encodeURIComponent(email)}`));
+  await page.locator('#password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.waitForURL(/\/post-login/);
+}
+
+/** On the passkey offer: creates the passkey and goes on to the profile, where it is listed. */
+async function activatePasskey(page: Page) {
+  await page.getByRole('button', { name: 'Activate passkey' }).click();
+  await page.getByText('Success!').waitFor();
+  await page.getByTestId('post-login').getByRole('button', { name: 'Continue', exact: true }).click();
+  await page.waitForURL(/\/profile/);
+  await expect.poll(() => passkeyItems(page).count(), { timeout: 20_000 }).toBe(1);
+}
+
+/** A new user who signed in with the password and added a passkey on this tab's authenticator. */
+async function userWithPasskey(tab: Tab, name: string): Promise<string> {
+  const email = uniqueEmail(name);
+  await createUser(stack, email);
+  await signInWithPassword(tab.page, email);
+  await activatePasskey(tab.page);
+  return email;
+}
+
+async function expectSignedInAs(page: Page, email: string) {
+  await page.waitForURL(/\/profile/);
+  await expect.poll(() => page.getByTestId('profile-email').innerText()).toBe(email);
+}
+
 describe('passkeys for a Cognito user, end to end', () => {
-  it('signs up, signs in with the password and adds a passkey, which turns email MFA on', async () => {
+  journey(
+    'signs up, signs in with the password and adds a passkey, which turns email MFA on',
+    async (tab) => {
+      const { page } = tab;
+      const email = uniqueEmail('signup');
+      await page.goto(url('/signup'));
+      await page.locator('#signup-email').fill(email);
+      await page.locator('#signup-password').fill(PASSWORD);
+      await screenshot(page, '01-signup');
+      const code = await codeSentBy(stack.urls.outbox, email, async () => {
+        await page.getByRole('button', { name: 'Create account' }).click();
+        await page.locator('#signup-code').waitFor();
+      });
+      await page.locator('#signup-code').fill(code);
+      await screenshot(page, '02-signup-confirm');
+      await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+
+      await page.waitForURL(/\/post-login/);
+      await page.getByRole('button', { name: 'Activate passkey' }).waitFor();
+      await screenshot(page, '03-post-login-append');
+      await activatePasskey(page);
+      await expect(page.getByTestId('profile-email').innerText()).resolves.toBe(email);
+      // post-append ran: the pool now asks this user for an email code on password sign-ins (Amplify calls
+      // the EMAIL_OTP setting "EMAIL"; the page names it).
+      await page.reload();
+      await expect
+        .poll(() => page.getByTestId('profile-mfa').innerText(), { timeout: 20_000 })
+        .toContain('Email code');
+      await screenshot(page, '04-profile');
+      expect(await credentialsOf(tab.cdp, tab.authenticatorId)).toHaveLength(1);
+    },
+  );
+
+  journey('signs out and back in with the passkey', async (tab) => {
     const { page } = tab;
-    await page.goto(url('/signup'));
-    await page.locator('#signup-email').fill(EMAIL);
-    await page.locator('#signup-password').fill(PASSWORD);
-    await screenshot(page, '01-signup');
-    const sentAfter = Date.now() - 1000;
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.locator('#signup-code').waitFor();
-    await page.locator('#signup-code').fill(await latestCode(stack.urls.outbox, EMAIL, sentAfter));
-    await screenshot(page, '02-signup-confirm');
-    await page.getByRole('button', { name: 'Confirm' }).click();
-
-    await page.waitForURL(/\/post-login/);
-    await page.getByRole('button', { name: 'Activate passkey' }).waitFor();
-    await screenshot(page, '03-post-login-append');
-    await page.getByRole('button', { name: 'Activate passkey' }).click();
-    await page.getByText('Success!').waitFor();
-    await page.getByRole('button', { name: 'Continue' }).click();
-
-    await page.waitForURL(/\/profile/);
-    await expect.poll(async () => passkeyItems(page).count(), { timeout: 20_000 }).toBe(1);
-    await expect(page.getByTestId('profile-email').innerText()).resolves.toBe(EMAIL);
-    // post-append ran: the pool now asks this user for an email code on password sign-ins (Amplify calls
-    // the EMAIL_OTP setting "EMAIL"; the page names it).
-    await page.reload();
-    await expect
-      .poll(() => page.getByTestId('profile-mfa').innerText(), { timeout: 20_000 })
-      .toContain('Email code');
-    await screenshot(page, '04-profile');
-    expect(await credentialsOf(tab.cdp, tab.authenticatorId)).toHaveLength(1);
-  });
-
-  it('signs out and back in with the passkey', async () => {
-    const { page } = tab;
+    const email = await userWithPasskey(tab, 'relogin');
     await signOut(page);
     // After an append the component offers a one-tap "Welcome back" login.
     await page.getByText('Welcome back').waitFor();
     await screenshot(page, '05-login-welcome-back');
     await page.locator('.cb-passkey-button').click();
-    await page.waitForURL(/\/profile/);
-    await expect.poll(() => page.getByTestId('profile-email').innerText()).toBe(EMAIL);
+    await expectSignedInAs(page, email);
   });
 
-  it('adds a second passkey, deletes the first, and still logs in with the second', async () => {
+  journey('adds a second passkey, deletes the first, and still logs in with the second', async (tab) => {
     const { page, cdp } = tab;
+    const email = await userWithPasskey(tab, 'second');
     // A second device: the first authenticator leaves, a new one joins (exclude-credentials would
     // otherwise stop the same authenticator from registering twice).
     await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId: tab.authenticatorId });
     tab.authenticatorId = await addAuthenticator(cdp);
 
-    await page.goto(url('/profile'));
     const items = passkeyItems(page);
-    await expect.poll(() => items.count(), { timeout: 20_000 }).toBe(1);
     await page.getByRole('button', { name: 'Add a passkey' }).click();
     await expect.poll(() => items.count(), { timeout: 20_000 }).toBe(2);
     await screenshot(page, '06-profile-two-passkeys');
 
     // Delete the first one (the removed authenticator's).
     await items.first().locator('.cb-passkey-list-item-delete-icon .cb-link-button').click();
-    await page.getByText('Delete passkey').first().waitFor();
-    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.locator('.cb-modal').getByRole('button', { name: 'Delete', exact: true }).click();
     await expect.poll(() => items.count(), { timeout: 20_000 }).toBe(1);
 
     await signOut(page);
     await page.locator('.cb-passkey-button').click();
-    await page.waitForURL(/\/profile/);
-    await expect.poll(() => page.getByTestId('profile-email').innerText()).toBe(EMAIL);
+    await expectSignedInAs(page, email);
   });
 
-  it('asks for the email code on a password sign-in once a passkey was added', async () => {
+  journey('asks for the email code on a password sign-in once a passkey was added', async (tab) => {
     const { page } = tab;
+    const email = await userWithPasskey(tab, 'mfa');
     await signOut(page);
-    await page.goto(url(`/login?mode=password&email=${encodeURIComponent(EMAIL)}`));
+    await page.goto(url(`/login?mode=password&email=${encodeURIComponent(email)}`));
     await page.locator('#password').fill(PASSWORD);
-    const sentAfter = Date.now() - 1000;
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('#email-code').waitFor();
+    const code = await codeSentBy(stack.urls.outbox, email, async () => {
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.locator('#email-code').waitFor();
+    });
     await screenshot(page, '07-login-email-code');
 
-    await page.locator('#email-code').fill('000000');
-    await page.getByRole('button', { name: 'Confirm' }).click();
-    await page.getByRole('alert').waitFor();
+    // The form's own alert: Next.js's route announcer is a second role="alert" on every page.
+    const form = page.getByTestId('login-email-code');
+    await page.locator('#email-code').fill(code === '000000' ? '111111' : '000000');
+    await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+    await form.getByRole('alert').waitFor();
 
-    await page.locator('#email-code').fill(await latestCode(stack.urls.outbox, EMAIL, sentAfter));
-    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.locator('#email-code').fill(code);
+    await page.getByRole('button', { name: 'Confirm', exact: true }).click();
     await page.waitForURL(/\/post-login/);
   });
 
-  it('logs in through passkey autofill in the email field (conditional UI)', async () => {
-    const other = await openTab(browser);
-    try {
-      // The same passkey on this device: copied from the signed-in tab's authenticator.
-      for (const credential of await credentialsOf(tab.cdp, tab.authenticatorId)) {
-        await other.cdp.send('WebAuthn.addCredential', {
-          authenticatorId: other.authenticatorId,
+  it('logs in through passkey autofill in the email field (conditional UI)', () =>
+    inTabs(browser, 'conditional UI', 2, async (first, second) => {
+      const email = await userWithPasskey(first, 'autofill');
+      // The same passkey on another device with no stored last login: copied from the first authenticator.
+      for (const credential of await credentialsOf(first.cdp, first.authenticatorId)) {
+        await second.cdp.send('WebAuthn.addCredential', {
+          authenticatorId: second.authenticatorId,
           credential,
         });
       }
-      await other.page.goto(url('/login'));
-      // No stored last login: the email field offers the passkey, and the virtual authenticator picks it.
-      await other.page.waitForURL(/\/profile/, { timeout: 30_000 });
-      await expect.poll(() => other.page.getByTestId('profile-email').innerText()).toBe(EMAIL);
-      expect(other.errors).toEqual([]);
-    } finally {
-      await other.context.close();
-    }
+      // The email field offers the passkey, and the virtual authenticator picks it.
+      await second.page.goto(url('/login'));
+      await second.page.waitForURL(/\/profile/, { timeout: 30_000 });
+      await expectSignedInAs(second.page, email);
+    }));
+
+  journey('falls back to the password form for a user without a passkey', async ({ page }) => {
+    const email = uniqueEmail('nopasskey');
+    await createUser(stack, email);
+    await page.goto(url('/login'));
+    await page.locator('#email').fill(email);
+    await page.getByRole('button', { name: 'Login', exact: true }).click();
+    await page.getByTestId('login-password').waitFor();
+    await expect(page.locator('#password-email').inputValue()).resolves.toBe(email);
+    await screenshot(page, '08-login-fallback-password');
   });
 
-  it('falls back to the password form for a user without a passkey', async () => {
-    const other = await openTab(browser);
-    try {
-      const email = 'bob@example.com';
-      const { page } = other;
-      await page.goto(url('/signup'));
-      await page.locator('#signup-email').fill(email);
-      await page.locator('#signup-password').fill(PASSWORD);
-      const sentAfter = Date.now() - 1000;
-      await page.getByRole('button', { name: 'Create account' }).click();
-      await page.locator('#signup-code').fill(await latestCode(stack.urls.outbox, email, sentAfter));
-      await page.getByRole('button', { name: 'Confirm' }).click();
-      await page.waitForURL(/\/post-login/);
-      await signOut(page);
-
-      await page.locator('#email').fill(email);
-      await page.getByRole('button', { name: 'Login' }).click();
-      await page.getByTestId('login-password').waitFor();
-      await expect(page.locator('#password-email').inputValue()).resolves.toBe(email);
-      await screenshot(page, '08-login-fallback-password');
-    } finally {
-      await other.context.close();
-    }
-  });
-
-  it('stays signed out when the passkey ceremony is cancelled', async () => {
+  journey('stays signed out when the passkey ceremony is cancelled', async (tab) => {
     const { page, cdp } = tab;
+    await userWithPasskey(tab, 'cancel');
     await signOut(page);
     await page.getByText('Welcome back').waitFor();
     // The authenticator refuses user verification: the browser reports the ceremony as not allowed.
@@ -207,7 +225,8 @@ describe('passkeys for a Cognito user, end to end', () => {
       isUserVerified: false,
     });
     await page.locator('.cb-passkey-button').click();
-    await page.waitForTimeout(3000);
+    // The component's answer to a cancelled ceremony: try again, or use the password.
+    await page.getByText(/confirm it.s really you/).waitFor();
     expect(new URL(page.url()).pathname).toBe('/login');
     const signedIn = await page.evaluate(() =>
       Object.keys(localStorage).some(
@@ -216,21 +235,12 @@ describe('passkeys for a Cognito user, end to end', () => {
     );
     expect(signedIn).toBe(false);
     await screenshot(page, '09-login-cancelled');
-    await cdp.send('WebAuthn.setUserVerified', {
-      authenticatorId: tab.authenticatorId,
-      isUserVerified: true,
-    });
   });
 
-  it('gives no connect token for a forged idToken', async () => {
-    const { page } = tab;
-    await page.goto(url(`/login?mode=password&email=${encodeURIComponent(EMAIL)}`));
-    await page.locator('#password').fill(PASSWORD);
-    const sentAfter = Date.now() - 1000;
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('#email-code').fill(await latestCode(stack.urls.outbox, EMAIL, sentAfter));
-    await page.getByRole('button', { name: 'Confirm' }).click();
-    await page.waitForURL(/\/post-login/);
+  journey('gives no connect token for a forged idToken', async ({ page }) => {
+    const email = uniqueEmail('forged');
+    await createUser(stack, email);
+    await signInWithPassword(page, email);
 
     // Same claims, another signature: Amplify only decodes tokens, the Server Action verifies them.
     await page.evaluate(() => {
@@ -249,19 +259,10 @@ describe('passkeys for a Cognito user, end to end', () => {
     expect(await passkeyItems(page).count()).toBe(0);
   });
 
-  it('sends visitors without a session from protected pages to the login', async () => {
-    const other = await openTab(browser);
-    try {
-      for (const path of ['/profile', '/post-login']) {
-        await other.page.goto(url(path));
-        await other.page.waitForURL(/\/login/);
-      }
-    } finally {
-      await other.context.close();
+  journey('sends visitors without a session from protected pages to the login', async ({ page }) => {
+    for (const path of ['/profile', '/post-login']) {
+      await page.goto(url(path));
+      await page.waitForURL(/\/login/);
     }
-  });
-
-  it('raised no page errors in the main tab', () => {
-    expect(tab.errors).toEqual([]);
   });
 });
