@@ -38,7 +38,6 @@ describe('parseConfig', () => {
       { userPools: [{ name: 'p', lambdaConfig: { DefineAuthChallenge: 'nope' } }] },
       'FunctionNotFound',
     ],
-    ['an unregistered function URL', { functionUrls: ['nope'] }, 'FunctionNotFound'],
   ])('refuses %s', (_, input, code) => {
     expect(codeOf(() => parseConfig(input))).toBe(code);
   });
@@ -60,6 +59,6 @@ describe('parseConfig', () => {
 describe('local-aws.example.json', () => {
   it('is a valid config', () => {
     const path = fileURLToPath(new URL('../local-aws.example.json', import.meta.url));
-    expect(loadConfigFile(path).functionUrls).toEqual(['pre-login', 'post-append']);
+    expect(loadConfigFile(path).userPools.map((p) => p.name)).toEqual(['cognito-passkeys']);
   });
 });

@@ -17,7 +17,7 @@ const functionSchema = z.strictObject({
   module: z.string().min(1),
   /** The exported handler. @default 'handler' */
   export: z.string().min(1).default('handler'),
-  /** How long one invocation may run, in seconds. @default 5 for triggers (Cognito's limit), 30 for URLs */
+  /** How long one invocation may run, in seconds. @default 5 (Cognito's limit for triggers) */
   timeoutSeconds: z.number().positive().max(900).optional(),
 });
 
@@ -88,8 +88,6 @@ export const localAwsConfigSchema = z.strictObject({
     .default('us-east-1'),
   /** The local Lambda registry: function name → handler module. */
   functions: z.record(z.string().regex(/^[\w-]{1,64}$/), functionSchema).default({}),
-  /** Functions served as Lambda Function URLs at `{url}/function-urls/{name}`. */
-  functionUrls: z.array(z.string()).default([]),
   userPools: z.array(poolSchema).default([]),
   parameters: z
     .array(
@@ -119,10 +117,6 @@ export function parseConfig(input: unknown): ResolvedConfig {
   const config = parsed.data;
   const known = (name: string): boolean =>
     name in config.functions || resolveFunctionName(name) in config.functions;
-  for (const name of config.functionUrls) {
-    if (!(name in config.functions))
-      throw new ConfigError('FunctionNotFound', `functionUrls: unknown function ${name}`);
-  }
   for (const pool of config.userPools) {
     for (const [trigger, fn] of Object.entries(pool.lambdaConfig ?? {})) {
       if (fn !== undefined && !known(fn)) {

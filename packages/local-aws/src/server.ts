@@ -7,7 +7,6 @@ import * as auth from './cognito-auth';
 import * as pools from './cognito-pools';
 import * as users from './cognito-users';
 import { ServiceError } from './errors';
-import { buildEvent, invokeFunctionUrl } from './function-urls';
 import { LambdaRegistry } from './lambda';
 import * as ssm from './ssm';
 import { Store } from './store';
@@ -31,7 +30,6 @@ export interface LocalAws {
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
-const MAX_FUNCTION_URL_BODY_BYTES = 6 * 1024 * 1024;
 
 const COGNITO: Record<string, Operation> = {
   InitiateAuth: auth.initiateAuth,
@@ -153,7 +151,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
   });
 }
 
-/** Starts the server: Cognito user pools and SSM over AWS JSON 1.1, JWKS, the outbox and Function URLs. */
+/** Starts the server: Cognito user pools and SSM over AWS JSON 1.1, JWKS and the outbox. */
 export async function start(options: StartOptions): Promise<LocalAws> {
   const config = parseConfig(options.config);
   const log = options.log ?? ((line: string) => console.log(line));
@@ -184,7 +182,6 @@ export async function start(options: StartOptions): Promise<LocalAws> {
       return;
     }
     const path = url.pathname;
-    const fnMatch = /^\/function-urls\/([^/]+)(\/.*)?$/.exec(path);
     if (req.method === 'OPTIONS') {
       // `*` does not cover `authorization` in browsers, so echo what the preflight asks for.
       const asked = req.headers['access-control-request-headers'];
@@ -194,24 +191,6 @@ export async function start(options: StartOptions): Promise<LocalAws> {
         typeof asked === 'string' && asked !== '' ? { 'access-control-allow-headers': asked } : {},
         '',
       );
-      return;
-    }
-    if (fnMatch !== null) {
-      const name = safeDecode(fnMatch[1] ?? '');
-      if (!config.functionUrls.includes(name)) {
-        sendJson(res, 404, { Message: 'Not Found' });
-        return;
-      }
-      const body = await readBody(req, MAX_FUNCTION_URL_BODY_BYTES);
-      if (body === undefined) {
-        sendJson(res, 413, {
-          Message: 'Request must be smaller than 6291456 bytes for the InvokeFunction operation',
-        });
-        return;
-      }
-      const event = buildEvent(name, req, fnMatch[2] ?? '/', url.search.slice(1), body);
-      const answer = await invokeFunctionUrl(ctx, name, event);
-      send(res, answer.status, answer.headers, answer.body);
       return;
     }
     if (req.method === 'GET') {

@@ -33,10 +33,7 @@ export function testConfig(overrides: { define?: string; poolId?: string } = {})
       verify: { module: HANDLERS, export: 'verify' },
       throwing: { module: HANDLERS, export: 'throwing' },
       slow: { module: HANDLERS, export: 'slow', timeoutSeconds: 0.5 },
-      echoUrl: { module: HANDLERS, export: 'echoUrl' },
-      plainUrl: { module: HANDLERS, export: 'plainUrl' },
     },
-    functionUrls: ['echoUrl', 'plainUrl'],
     userPools: [
       {
         ...(overrides.poolId !== undefined ? { id: overrides.poolId } : {}),

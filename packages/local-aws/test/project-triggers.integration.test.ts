@@ -1,6 +1,5 @@
 import {
   AdminCreateUserCommand,
-  AdminGetUserCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -21,7 +20,6 @@ const PROJECT_ID = 'pro-1234567890';
 const API_SECRET = 'corbado1_local-secret';
 const HANDLERS = '@cognito-passkeys/cognito-triggers/handlers';
 const POOL_ID = 'us-east-1_Passkeys1';
-const ACTION_SECRET = 'local-action-secret';
 
 interface Issued {
   username: string;
@@ -71,10 +69,7 @@ beforeAll(async () => {
         define: { module: `${HANDLERS}/define-auth-challenge` },
         create: { module: `${HANDLERS}/create-auth-challenge` },
         verify: { module: `${HANDLERS}/verify-auth-challenge-response` },
-        'pre-login': { module: `${HANDLERS}/pre-login` },
-        'post-append': { module: `${HANDLERS}/post-append` },
       },
-      functionUrls: ['pre-login', 'post-append'],
       userPools: [
         {
           id: POOL_ID,
@@ -95,7 +90,6 @@ beforeAll(async () => {
       ],
       parameters: [
         { name: '/passkeys/corbado-api-secret', type: 'SecureString', value: API_SECRET },
-        { name: '/passkeys/action-secret', type: 'SecureString', value: ACTION_SECRET },
       ],
     },
   });
@@ -107,7 +101,6 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_SSM: server.url,
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: server.url,
     USER_POOL_ID: POOL_ID,
-    ACTION_SECRET_PARAMETER: '/passkeys/action-secret',
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
@@ -176,34 +169,5 @@ describe('the project trigger handlers under Amplify CUSTOM_WITHOUT_SRP', () => 
       name = (err as { name: string }).name;
     }
     expect(name).toBe('NotAuthorizedException');
-  });
-
-  it('serves the pre-login and post-append actions as Function URLs backed by the pool', async () => {
-    const action = async (name: string, body: unknown, secret = ACTION_SECRET) => {
-      const res = await fetch(`${server.url}/function-urls/${name}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
-        body: JSON.stringify(body),
-      });
-      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-    };
-    expect(await action('pre-login', { identifier: 'pat@example.com' })).toEqual({
-      status: 200,
-      body: { outcome: 'found', username },
-    });
-    expect(await action('pre-login', { identifier: 'ghost@example.com' })).toEqual({
-      status: 200,
-      body: { outcome: 'not_found' },
-    });
-    expect((await action('pre-login', { identifier: 'pat@example.com' }, 'wrong-secret')).status).toBe(401);
-    expect(await action('post-append', { username })).toEqual({
-      status: 200,
-      body: { outcome: 'mfa_enabled', method: 'EMAIL_OTP' },
-    });
-    const user = await cognitoClient(server.url).send(
-      new AdminGetUserCommand({ UserPoolId: POOL_ID, Username: username }),
-    );
-    expect(user.UserMFASettingList).toEqual(['EMAIL_OTP']);
-    expect((await action('post-append', { username })).body).toEqual({ outcome: 'mfa_already_set' });
   });
 });

@@ -45,24 +45,3 @@ export const verify: VerifyAuthChallengeResponseTriggerHandler = async (event) =
 export const throwing: DefineAuthChallengeTriggerHandler = () => Promise.reject(new Error('secret detail'));
 
 export const slow: DefineAuthChallengeTriggerHandler = () => new Promise(() => undefined);
-
-export const echoUrl = async (event: {
-  requestContext: { http: { method: string } };
-  rawPath: string;
-  body?: string;
-  isBase64Encoded: boolean;
-  headers: Record<string, string>;
-}) =>
-  Promise.resolve({
-    statusCode: 201,
-    headers: { 'x-echo': 'yes' },
-    body: JSON.stringify({
-      method: event.requestContext.http.method,
-      path: event.rawPath,
-      body: event.body ?? null,
-      b64: event.isBase64Encoded,
-      ua: event.headers['x-test'] ?? null,
-    }),
-  });
-
-export const plainUrl = async () => Promise.resolve({ hello: 'world' });
