@@ -35,10 +35,21 @@ export const preLoginResultSchema = z.object({
 });
 export type PreLoginResult = z.infer<typeof preLoginResultSchema>;
 
-/** post-append's answer: 200 with an empty body, or 500 with a code (never a stack). */
+/** What post-append did, in the `outcome` field of its 200 body (the guide's body is `{}`). */
+export const POST_APPEND_OUTCOMES = ['mfa_enabled', 'mfa_already_set'] as const;
+export type PostAppendOutcome = (typeof POST_APPEND_OUTCOMES)[number];
+
+/**
+ * post-append's answer: 200 with `{}` or `{ outcome }`, or 500 with a code (never a stack). This package's
+ * script answers the codes of `ACTION_ERROR_CODES` (errors.ts); the schema accepts any short code.
+ */
 export const postAppendResultSchema = z.object({
   statusCode: z.union([z.literal(200), z.literal(500)]),
-  body: z.looseObject({ code: z.string().max(64).optional(), message: z.string().max(512).optional() }),
+  body: z.looseObject({
+    outcome: z.enum(POST_APPEND_OUTCOMES).optional(),
+    code: z.string().max(64).optional(),
+    message: z.string().max(512).optional(),
+  }),
 });
 export type PostAppendResult = z.infer<typeof postAppendResultSchema>;
 
@@ -61,7 +72,10 @@ export const ACTION_ENV = {
   assumeRoleArn: 'ASSUME_ROLE_ARN',
   /** The external ID the role's trust policy requires (confused-deputy guard). */
   externalId: 'EXTERNAL_ID',
-  /** The pool's region; falls back to AWS_REGION, then to the region in USER_POOL_ID. */
+  /**
+   * The region Cognito and STS are called in; without it, the region USER_POOL_ID names. AWS_REGION is not
+   * used: where Corbado runs the action it is Corbado's region, not necessarily the pool's.
+   */
   region: 'REGION',
   /** pre-login: `true` answers an unknown email with the guide's message; default: a silent error. */
   revealUnknownUser: 'REVEAL_UNKNOWN_USER',
