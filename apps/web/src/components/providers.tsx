@@ -41,7 +41,12 @@ export function Providers({ config, children }: { config: PublicConfig; children
   configureBrowser(config);
   return (
     <ConfigContext.Provider value={config}>
-      <CorbadoConnectProvider projectId={config.corbadoProjectId}>{children}</CorbadoConnectProvider>
+      <CorbadoConnectProvider
+        projectId={config.corbadoProjectId}
+        frontendApiUrlSuffix={config.corbadoFrontendApiUrlSuffix}
+      >
+        {children}
+      </CorbadoConnectProvider>
     </ConfigContext.Provider>
   );
 }

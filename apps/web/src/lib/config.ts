@@ -15,6 +15,14 @@ const serverEnvSchema = z.object({
   COGNITO_JWKS_URL: z.url().optional(),
   /** The Corbado Connect project (`pro-…`). */
   CORBADO_PROJECT_ID: z.string().min(1),
+  /**
+   * The Frontend API host suffix: the Connect components call `https://<projectId>.<suffix>`. Every Connect
+   * example in Corbado's docs sets it; without it web-core 2.18 falls back to `frontendapi.corbado.io`.
+   */
+  CORBADO_FRONTEND_API_URL_SUFFIX: z
+    .string()
+    .regex(/^[a-z0-9.-]+(:\d+)?$/)
+    .default('frontendapi.cloud.corbado.io'),
   /** Local stack only: the local Frontend API URL the Connect components call. */
   CORBADO_FRONTEND_API_URL: z.url().optional(),
   /** Base URL of Corbado's Backend API. */
@@ -33,6 +41,7 @@ export interface PublicConfig {
   userPoolClientId: string;
   cognitoEndpoint: string | undefined;
   corbadoProjectId: string;
+  corbadoFrontendApiUrlSuffix: string;
   corbadoFrontendApiUrl: string | undefined;
   outboxUrl: string | undefined;
 }
@@ -55,6 +64,7 @@ export function publicConfig(config: ServerConfig = serverConfig()): PublicConfi
     userPoolClientId: config.COGNITO_CLIENT_ID,
     cognitoEndpoint: config.COGNITO_ENDPOINT,
     corbadoProjectId: config.CORBADO_PROJECT_ID,
+    corbadoFrontendApiUrlSuffix: config.CORBADO_FRONTEND_API_URL_SUFFIX,
     corbadoFrontendApiUrl: config.CORBADO_FRONTEND_API_URL,
     outboxUrl: config.LOCAL_OUTBOX_URL,
   };

@@ -147,6 +147,9 @@ function Login() {
             >
               Use a passkey
             </a>
+            <Link href={`/reset-password?email=${encodeURIComponent(email.trim())}`}>
+              Forgot your password?
+            </Link>
             <Link href="/signup">Create an account</Link>
           </div>
         </form>
