@@ -1,38 +1,26 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { callPostAppend, callPreLogin } from './actions';
+import { actionScript, captureLog } from '../test/fixtures';
+import { ActionRunner, type ActionRunnerOptions } from './actions';
 import { ActionError } from './errors';
 
-type Reply = { status: number; body: string; delayMs?: number };
-
-let server: Server | undefined;
-const seen: { authorization?: string; body: string }[] = [];
-
-async function serve(reply: Reply): Promise<string> {
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      seen.push({ authorization: req.headers.authorization, body });
-      setTimeout(() => {
-        res.writeHead(reply.status, { 'content-type': 'application/json' });
-        res.end(reply.body);
-      }, reply.delayMs ?? 0);
-    });
-  });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/action`;
-}
-
+const runners: ActionRunner[] = [];
 afterEach(async () => {
-  seen.length = 0;
-  if (server) {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server!.close(() => resolve()));
-    server = undefined;
-  }
+  await Promise.all(runners.splice(0).map((runner) => runner.close()));
 });
+
+function runner(overrides: Partial<ActionRunnerOptions> = {}) {
+  const logs = captureLog();
+  const created = new ActionRunner({
+    name: 'test-action',
+    script: actionScript('behaviours'),
+    env: {},
+    timeoutMs: 2000,
+    log: logs.log,
+    ...overrides,
+  });
+  runners.push(created);
+  return { runner: created, logs };
+}
 
 async function failureCode(promise: Promise<unknown>): Promise<string> {
   try {
@@ -44,47 +32,105 @@ async function failureCode(promise: Promise<unknown>): Promise<string> {
   throw new Error('expected the call to fail');
 }
 
-describe('action webhooks', () => {
-  it('sends the contract request with the Bearer secret and reads the answer', async () => {
-    const url = await serve({ status: 200, body: '{"outcome":"found","username":"u-1"}' });
-    const answer = await callPreLogin({ url, secret: 's3cret', timeoutMs: 1000 }, { identifier: 'a@b.c' });
-    expect(answer).toEqual({ outcome: 'found', username: 'u-1' });
-    expect(seen).toEqual([{ authorization: 'Bearer s3cret', body: '{"identifier":"a@b.c"}' }]);
+describe('ActionRunner', () => {
+  it('calls handler(event) and returns its result', async () => {
+    const { runner: r } = runner();
+    expect(await r.invoke({ do: 'echo', n: 1 })).toEqual({ echo: { do: 'echo', n: 1 } });
   });
 
-  it('reads not_found and post-append outcomes', async () => {
-    const url = await serve({ status: 200, body: '{"outcome":"not_found"}' });
-    expect(await callPreLogin({ url, secret: 's', timeoutMs: 1000 }, { identifier: 'x' })).toEqual({
-      outcome: 'not_found',
-    });
-    expect(await callPostAppend({ url, secret: 's', timeoutMs: 1000 }, { username: 'u' })).toEqual({
-      outcome: 'not_found',
-    });
+  it('gives each action exactly its own environment, nothing from the host', async () => {
+    process.env.LOCAL_CONNECT_HOST_ONLY = 'host';
+    try {
+      const a = runner({ env: { X: 'from-a', ONLY_A: '1' } }).runner;
+      const b = runner({ env: { X: 'from-b' } }).runner;
+      const [fromA, fromB] = await Promise.all([
+        a.invoke({ do: 'env', name: 'X' }),
+        b.invoke({ do: 'env', name: 'X' }),
+      ]);
+      expect(fromA).toEqual({ value: 'from-a', keys: ['ONLY_A', 'X'] });
+      expect(fromB).toEqual({ value: 'from-b', keys: ['X'] });
+      expect(await b.invoke({ do: 'env', name: 'LOCAL_CONNECT_HOST_ONLY' })).toMatchObject({ value: null });
+    } finally {
+      delete process.env.LOCAL_CONNECT_HOST_ONLY;
+    }
   });
 
-  it.each<[string, Reply, string]>([
-    [
-      'an error status',
-      { status: 503, body: '{"error":{"code":"upstream_unavailable"}}' },
-      'action_bad_response',
-    ],
-    ['no JSON', { status: 200, body: '<html>' }, 'action_bad_response'],
-    ['an answer outside the contract', { status: 200, body: '{"outcome":"found"}' }, 'action_bad_response'],
-    ['a late answer', { status: 200, body: '{"outcome":"not_found"}', delayMs: 1000 }, 'action_timeout'],
-  ])('fails typed on %s', async (_name, reply, code) => {
-    const url = await serve(reply);
-    expect(await failureCode(callPreLogin({ url, secret: 's', timeoutMs: 200 }, { identifier: 'x' }))).toBe(
-      code,
+  it('keeps the module scope warm between calls', async () => {
+    const { runner: r } = runner();
+    await r.warm();
+    expect(await r.invoke({ do: 'count' })).toEqual({ calls: 1 });
+    expect(await r.invoke({ do: 'count' })).toEqual({ calls: 2 });
+    expect(await r.invoke({ do: 'count' })).toEqual({ calls: 3 });
+  });
+
+  it('times out a handler that never returns, then serves the next call from a fresh worker', async () => {
+    const { runner: r, logs } = runner({ timeoutMs: 300 });
+    expect(await r.invoke({ do: 'count' })).toEqual({ calls: 1 });
+    expect(await failureCode(r.invoke({ do: 'hang' }))).toBe('action_timeout');
+    // A fresh worker: the module scope starts over.
+    expect(await r.invoke({ do: 'count' })).toEqual({ calls: 1 });
+    expect(logs.events).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        event: 'action_failed',
+        action: 'test-action',
+        code: 'action_timeout',
+      }),
     );
   });
 
-  it('fails typed when nothing listens', async () => {
-    const url = await serve({ status: 200, body: '{}' });
-    server!.closeAllConnections();
-    await new Promise<void>((resolve) => server!.close(() => resolve()));
-    server = undefined;
-    expect(await failureCode(callPreLogin({ url, secret: 's', timeoutMs: 1000 }, { identifier: 'x' }))).toBe(
-      'action_unreachable',
-    );
+  it.each([
+    ['throws', 'throw', 'action_failed'],
+    ['exits the process', 'exit', 'action_failed'],
+    ['crashes its worker outside the handler', 'crash', 'action_failed'],
+    ['returns something that is not data', 'function', 'action_bad_response'],
+  ])('fails typed when the script %s, and recovers', async (_name, behaviour, code) => {
+    const { runner: r, logs } = runner({ env: { SECRET: 's3cr3t' } });
+    expect(await failureCode(r.invoke({ do: behaviour }))).toBe(code);
+    expect(await r.invoke({ do: 'echo' })).toEqual({ echo: { do: 'echo' } });
+    // One structured line per failure, without the script's message, stack or environment.
+    const failures = logs.events.filter((e) => e.event === 'action_failed');
+    expect(failures).toHaveLength(1);
+    expect(Object.keys(failures[0]!).sort()).toEqual(['action', 'code', 'durationMs', 'event', 'level']);
+    expect(JSON.stringify(logs.events)).not.toContain('s3cr3t');
+  });
+
+  it('runs concurrent calls side by side, each in its own worker', async () => {
+    const { runner: r } = runner();
+    await r.warm();
+    const results = (await Promise.all([
+      r.invoke({ do: 'delay', ms: 200 }),
+      r.invoke({ do: 'delay', ms: 200 }),
+      r.invoke({ do: 'delay', ms: 200 }),
+    ])) as { calls: number }[];
+    // Three workers (the warm one and two more), each on its first call; one shared worker would count to 3.
+    expect(results.map((x) => x.calls)).toEqual([1, 1, 1]);
+  });
+
+  it('keeps a hung call from failing a concurrent one', async () => {
+    const { runner: r } = runner({ timeoutMs: 500 });
+    const [hung, fine] = await Promise.allSettled([
+      r.invoke({ do: 'hang' }),
+      r.invoke({ do: 'delay', ms: 50 }),
+    ]);
+    expect(hung.status).toBe('rejected');
+    expect(fine).toMatchObject({ status: 'fulfilled', value: { delayed: 50 } });
+  });
+
+  it('queues calls beyond its workers; a call queued behind a hung one gets the fresh worker', async () => {
+    const { runner: r } = runner({ maxWorkers: 1, timeoutMs: 400 });
+    const first = r.invoke({ do: 'hang' });
+    const queued = r.invoke({ do: 'echo' });
+    expect(await failureCode(first)).toBe('action_timeout');
+    // The queued call got the replacement worker once the hung one was ended.
+    expect(await queued).toEqual({ echo: { do: 'echo' } });
+  });
+
+  it.each([
+    ['has no handler export', 'no-handler'],
+    ['throws while loading', 'throws-on-load'],
+  ])('refuses to warm a script that %s', async (_name, script) => {
+    const { runner: r } = runner({ script: actionScript(script) });
+    expect(await failureCode(r.warm())).toBe('action_failed');
   });
 });

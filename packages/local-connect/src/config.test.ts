@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { testConfig } from '../test/fixtures';
+import { actionScript, testConfig } from '../test/fixtures';
 import { parseConfig } from './config';
 import { ConfigError } from './errors';
 
@@ -12,9 +12,10 @@ describe('parseConfig', () => {
     expect(config.maxConnectTokenLifetimeSeconds).toBe(3600);
   });
 
-  it('defaults the action timeout to 3 s', () => {
-    const config = parseConfig(testConfig({ actions: { secret: 's', preLoginUrl: 'http://127.0.0.1:1/p' } }));
-    expect(config.actions?.timeoutMs).toBe(3000);
+  it('defaults an action to an empty environment and a 3 s timeout', () => {
+    const config = parseConfig(testConfig({ actions: { preLogin: { script: actionScript('pre-login') } } }));
+    expect(config.actions.preLogin).toEqual({ script: actionScript('pre-login'), env: {}, timeoutMs: 3000 });
+    expect(config.actions.postAppend).toBeUndefined();
   });
 
   it.each([
@@ -25,8 +26,13 @@ describe('parseConfig', () => {
       { rp: { id: 'localhost', name: 'n', origins: ['http://localhost:3000/'] } },
     ],
     ['an empty API secret', { apiSecret: '' }],
-    ['actions without a secret', { actions: { preLoginUrl: 'http://127.0.0.1:1/p' } }],
-    ['a non-http action URL', { actions: { secret: 's', preLoginUrl: 'file:///etc/passwd' } }],
+    ['a relative action script path', { actions: { preLogin: { script: 'pre-login.mjs' } } }],
+    ['a missing action script', { actions: { postAppend: { script: '/nonexistent/post-append.mjs' } } }],
+    [
+      'an action environment value that is not a string',
+      { actions: { preLogin: { script: actionScript('pre-login'), env: { N: 1 } } } },
+    ],
+    ['an action webhook URL (no longer supported)', { actions: { preLoginUrl: 'http://127.0.0.1:1/p' } }],
     ['a loosened user verification by a wrong name', { userVerification: 'discouraged' }],
   ])('fails at startup on %s', (_name, overrides) => {
     const attempt = () => parseConfig({ ...testConfig(), ...overrides });

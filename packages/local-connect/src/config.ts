@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors';
 
@@ -6,6 +8,23 @@ const httpUrl = z.url({ protocol: /^https?$/ });
 const origin = httpUrl.refine((value) => new URL(value).origin === value, {
   message: 'an origin is scheme://host[:port] with no path or trailing slash',
 });
+
+/** One action script and what it runs with. */
+export const actionSchema = z.strictObject({
+  /** Absolute path of the ES module whose `handler(event)` is the action (e.g. `…/dist/pre-login.mjs`). */
+  script: z
+    .string()
+    .refine(isAbsolute, { message: 'the script path must be absolute' })
+    .refine(existsSync, { message: 'no file at the script path' }),
+  /**
+   * The script's whole `process.env`, as set in Corbado's console. Nothing of the server's own
+   * environment is added, so two actions never see each other's variables or the host's credentials.
+   */
+  env: z.record(z.string(), z.string()).default({}),
+  /** How long one `handler(event)` call may run (loading the script is bounded apart, by 10 s). @default 3000 */
+  timeoutMs: z.number().int().positive().max(60_000).default(3000),
+});
+export type ActionConfig = z.output<typeof actionSchema>;
 
 /** The configuration of one local Corbado Connect project. */
 export const localConnectConfigSchema = z.object({
@@ -19,19 +38,17 @@ export const localConnectConfigSchema = z.object({
     name: z.string().min(1),
     origins: z.array(origin).min(1),
   }),
-  /** The pre-login and post-append webhooks (see `@cognito-passkeys/cognito-triggers` actions/contract). */
+  /**
+   * The action scripts Corbado runs (see `@cognito-passkeys/corbado-actions/contract`): pre-login in
+   * `login/start`, post-append in `append/finish`. Omitted: the typed identifier is the username, and
+   * nothing runs after an append.
+   */
   actions: z
-    .object({
-      /** Turns the typed identifier into the username passkeys are stored under. Omitted: used as is. */
-      preLoginUrl: httpUrl.optional(),
-      /** Called after a passkey was stored. Omitted: nothing is called. */
-      postAppendUrl: httpUrl.optional(),
-      /** Sent as `authorization: Bearer <secret>`. */
-      secret: z.string().min(1),
-      /** Timeout of each call. @default 3000 */
-      timeoutMs: z.number().int().positive().max(60_000).default(3000),
+    .strictObject({
+      preLogin: actionSchema.optional(),
+      postAppend: actionSchema.optional(),
     })
-    .optional(),
+    .default({}),
   /** The URL browsers reach this server at (returned as `frontendApiUrl`). @default the listening URL */
   publicUrl: httpUrl.optional(),
   /** WebAuthn user verification. `required` unless loosened by name. @default 'required' */

@@ -1,3 +1,4 @@
+import type { ActionRunner } from './actions';
 import type { ResolvedConfig } from './config';
 import type { PasskeyDataSigner } from './signed-passkey-data';
 import type { Store } from './store';
@@ -26,6 +27,8 @@ export interface ServerDeps {
   log: Logger;
   /** The URL browsers reach the Frontend API at. */
   frontendApiUrl: () => string;
+  /** The configured action scripts, each in its own warm workers. */
+  actions: { preLogin?: ActionRunner; postAppend?: ActionRunner };
 }
 
 export function nowSeconds(deps: Pick<ServerDeps, 'now'>): number {

@@ -31,8 +31,6 @@ export const ERROR_STATUS = {
   credential_not_allowed: 400,
   /** The credential is already registered. */
   credential_exists: 400,
-  /** The pre-login action said the identifier belongs to no user (0.2.4 clients show "no account"). */
-  user_not_found: 404,
   /** The passkey to delete is not one of the user's passkeys. */
   passkey_not_found: 404,
   /** Anything unexpected; answered as a 400 so no stack or internals leave the server. */
@@ -41,8 +39,17 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
-/** Codes of failures when calling an action webhook. These never reach a client as such. */
-export type ActionFailureCode = 'action_timeout' | 'action_unreachable' | 'action_bad_response';
+/**
+ * Codes of a failed action call. They never reach a client as such: a failed pre-login is the quiet
+ * fallback to the password form, a failed post-append is logged.
+ */
+export type ActionFailureCode =
+  /** The call took longer than the action's `timeoutMs`; its worker was ended. */
+  | 'action_timeout'
+  /** The script threw, crashed its worker, exited, or could not be loaded. */
+  | 'action_failed'
+  /** The script returned something outside the contract's result schema. */
+  | 'action_bad_response';
 
 /** Codes of a configuration mistake, raised at startup. */
 export type ConfigErrorCode = 'invalid_config';

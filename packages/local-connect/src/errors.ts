@@ -35,7 +35,7 @@ export class RequestError extends LocalConnectError {
   }
 }
 
-/** An action webhook failed, timed out or answered outside the contract. */
+/** An action script failed, timed out or answered outside the contract. */
 export class ActionError extends LocalConnectError {
   declare readonly code: ActionFailureCode;
 }

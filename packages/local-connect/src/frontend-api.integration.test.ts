@@ -3,10 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startActionServer, type ActionServer } from '../test/action-servers';
 import { backendClient } from '../test/backend';
 import { fapiClient } from '../test/fapi';
-import { captureLog, testConfig } from '../test/fixtures';
+import { actionScript, captureLog, testActions, testConfig, usernameFor } from '../test/fixtures';
 import { SoftwareAuthenticator } from './software-authenticator';
 import { start, type LocalConnectConfig, type RunningServer } from './index';
 
@@ -260,6 +259,28 @@ describe('Frontend API', () => {
     );
     expect(res404.status).toBe(404);
     expect(res404.body).toMatchObject({ httpStatusCode: 404, error: { type: 'unknown_credential' } });
+
+    // 3.5.0 reads every non-2xx as a generic failure; it gets the deleted passkey as a fallback instead.
+    const third = await t.loginStart('user-bob');
+    const unknownAgain = stranger.get(third.res.body.assertionOptions as string, {
+      origin: ORIGIN,
+      credentialId: stranger.credentials[0]!.id.toString('base64url'),
+    });
+    const v3 = await t.post(
+      'login/finish',
+      { assertionResponse: unknownAgain },
+      { processId: third.processId, sdkVersion: '3.5.0' },
+    );
+    expect(v3.status).toBe(200);
+    expect(v3.body).toEqual({
+      session: '',
+      signedPasskeyData: '',
+      fallbackOperationError: {
+        initFallback: true,
+        identifier: 'user-bob',
+        error: { code: 'unknown_credential', message: expect.any(String) as unknown },
+      },
+    });
   });
 
   it('refuses an append token that is consumed, expired, or of another type', async () => {
@@ -350,7 +371,11 @@ describe('Frontend API', () => {
     const listToken = await t.backend.createConnectToken('passkey-list', { identifier: USERNAME });
     const list = await t.post('manage/list', { connectToken: listToken });
     const passkeys = list.body.passkeys as Record<string, unknown>[];
-    expect(list.body).toMatchObject({ rpID: 'localhost', userID: expect.stringMatching(/^usr-/) as unknown });
+    // The WebAuthn user handle the passkey was made with: 3.5.0 signals it to the device with the list.
+    expect(list.body).toMatchObject({
+      rpID: 'localhost',
+      userID: t.authenticator.credentials[0]!.userHandle,
+    });
     expect(passkeys).toHaveLength(1);
     expect(passkeys[0]).toMatchObject({
       transport: ['internal'],
@@ -399,75 +424,129 @@ describe('Frontend API', () => {
   });
 
   describe('actions', () => {
-    let actions: ActionServer;
-    async function withActions(timeoutMs = 3000) {
-      actions = await startActionServer({ secret: 'shh', users: { [EMAIL]: USERNAME }, slowMs: 1000 });
-      cleanup.push(() => actions.close());
-      return setup({
-        actions: {
-          preLoginUrl: `${actions.url}/pre-login`,
-          postAppendUrl: `${actions.url}/post-append`,
-          secret: 'shh',
-          timeoutMs,
-        },
-      });
+    const V3 = { sdkVersion: '3.5.0' };
+
+    async function withActions(options: { preLoginTimeoutMs?: number } = {}) {
+      const actions = testActions(options);
+      cleanup.push(actions.cleanup);
+      const t = await setup({ actions: actions.config });
+      return { ...t, actions };
     }
 
-    it('turns the typed email into the username with pre-login', async () => {
-      const t = await withActions();
-      await t.append();
-      const { res } = await t.loginStart(EMAIL);
-      expect(res.status).toBe(200);
-      expect(res.body.assertionOptions).not.toBe('');
-      expect(actions.calls).toContainEqual({
-        path: '/pre-login',
-        authorization: 'Bearer shh',
-        body: { identifier: EMAIL },
-      });
-    });
-
-    it('answers an unknown user with a JSON 404 user_not_found', async () => {
-      const t = await withActions();
-      const { res } = await t.loginStart('nobody@example.com');
-      expect(res.status).toBe(404);
-      expect(res.body).toMatchObject({ httpStatusCode: 404, error: { type: 'user_not_found' } });
-    });
-
-    it('falls back, without hanging, when pre-login fails or is slow', async () => {
-      const t = await withActions(200);
-      for (const email of ['fail@example.com', 'slow@example.com']) {
-        const { res } = await t.loginStart(email);
-        expect(res.status).toBe(200);
-        expect(res.body).toMatchObject({
-          assertionOptions: '',
-          fallbackOperationError: { initFallback: true, identifier: email },
-        });
-      }
-      expect(t.logs.events.filter((e) => e.event === 'pre_login_failed').map((e) => e.code)).toEqual([
-        'action_bad_response',
-        'action_timeout',
-      ]);
-    });
-
-    it('falls back for a known user without passkeys', async () => {
-      const t = await withActions();
-      const { res } = await t.loginStart(EMAIL);
-      expect(res.body).toMatchObject({
-        assertionOptions: '',
-        fallbackOperationError: { initFallback: true },
-      });
-    });
-
-    it('keeps the passkey when post-append fails', async () => {
-      const t = await setup({
-        actions: { postAppendUrl: 'http://127.0.0.1:9/post-append', secret: 'shh', timeoutMs: 500 },
-      });
-      await t.append();
-      expect(t.logs.events).toContainEqual(
-        expect.objectContaining({ event: 'post_append_failed', code: 'action_unreachable' }),
+    /** login/start for a typed email, as the 2.18.0 or the 3.5.0 client sends it. */
+    async function loginStartAs(t: Awaited<ReturnType<typeof withActions>>, email: string, v3 = false) {
+      const processId = (await t.init('login')).token as string;
+      return t.post(
+        'login/start',
+        {
+          identifier: email,
+          source: 'text-field',
+          loadedMs: 1,
+          ...(v3 ? { identifierHintAvailable: false } : {}),
+        },
+        { processId, ...(v3 ? V3 : {}) },
       );
-      const listToken = await t.backend.createConnectToken('passkey-list', { identifier: USERNAME });
+    }
+
+    it('runs pre-login with the typed email and continues with the username it returns', async () => {
+      const t = await withActions();
+      await t.append(usernameFor(EMAIL), EMAIL);
+      for (const v3 of [false, true]) {
+        const res = await loginStartAs(t, EMAIL, v3);
+        expect(res.status).toBe(200);
+        expect(res.body).toMatchObject({ isCDA: false, fallbackOperationError: { initFallback: false } });
+        const { publicKey } = JSON.parse(res.body.assertionOptions as string) as {
+          publicKey: { allowCredentials: unknown[] };
+        };
+        expect(publicKey.allowCredentials).toHaveLength(1);
+      }
+    });
+
+    it('falls back quietly on a silent error, a known user without passkeys, and a failed call', async () => {
+      const t = await withActions({ preLoginTimeoutMs: 300 });
+      for (const email of [
+        'silent@example.com',
+        'nopasskeys@example.com',
+        'throw@example.com',
+        'hang@example.com',
+        'garbage@example.com',
+      ]) {
+        for (const v3 of [false, true]) {
+          const res = await loginStartAs(t, email, v3);
+          expect(res.status).toBe(200);
+          expect(res.body).toEqual({
+            assertionOptions: '',
+            isCDA: false,
+            fallbackOperationError: { initFallback: true, identifier: email },
+          });
+        }
+      }
+      expect(t.logs.events.filter((e) => e.event === 'action_failed').map((e) => [e.action, e.code])).toEqual(
+        [
+          ['pre-login', 'action_failed'],
+          ['pre-login', 'action_failed'],
+          ['pre-login', 'action_timeout'],
+          ['pre-login', 'action_timeout'],
+          ['pre-login', 'action_bad_response'],
+          ['pre-login', 'action_bad_response'],
+        ],
+      );
+    });
+
+    it('hands a returned error to 2.x as `error` and to 3.x as `fallbackOperationError`', async () => {
+      const t = await withActions();
+      const unknownV2 = await loginStartAs(t, 'unknown@example.com');
+      expect(unknownV2.status).toBe(200);
+      expect(unknownV2.body).toEqual({
+        assertionOptions: '',
+        isCDA: false,
+        error: { code: 'user_not_found', message: 'There is no account registered to that email address.' },
+      });
+      const unknownV3 = await loginStartAs(t, 'unknown@example.com', true);
+      expect(unknownV3.body).toEqual({
+        assertionOptions: '',
+        isCDA: false,
+        fallbackOperationError: {
+          initFallback: false,
+          identifier: 'unknown@example.com',
+          error: { code: 'user_not_found', message: 'There is no account registered to that email address.' },
+        },
+      });
+      const resetV2 = await loginStartAs(t, 'reset@example.com');
+      expect(resetV2.body).toMatchObject({
+        error: { code: 'reset_required', message: 'Please reset your password.', payload: 'reset' },
+      });
+      const resetV3 = await loginStartAs(t, 'reset@example.com', true);
+      expect(resetV3.body).toMatchObject({
+        fallbackOperationError: {
+          initFallback: true,
+          identifier: 'reset@example.com',
+          error: { code: 'reset_required', message: 'Please reset your password.', payload: 'reset' },
+        },
+      });
+    });
+
+    it('runs post-append with the username, and keeps the passkey when it fails', async () => {
+      const t = await withActions();
+      await t.append('jane', EMAIL);
+      await t.append('fail-john', 'john@example.com');
+      expect(t.actions.postAppendCalls()).toEqual([{ username: 'jane' }, { username: 'fail-john' }]);
+      expect(
+        t.logs.events.filter((e) => e.event.startsWith('post_append')).map((e) => [e.event, e.code]),
+      ).toEqual([
+        ['post_append_done', undefined],
+        ['post_append_failed', 'upstream_unavailable'],
+      ]);
+      const listToken = await t.backend.createConnectToken('passkey-list', { identifier: 'fail-john' });
       expect((await t.post('manage/list', { connectToken: listToken })).body.passkeys).toHaveLength(1);
+    });
+
+    it('refuses to start with an action script that cannot load', async () => {
+      const attempt = start({
+        config: testConfig({ actions: { preLogin: { script: actionScript('no-handler') } } }),
+        log: captureLog().log,
+      });
+      await expect(attempt).rejects.toMatchObject({ code: 'invalid_config' });
     });
   });
 });

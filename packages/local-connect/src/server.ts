@@ -3,8 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { createConnectToken, checkBackendAuth, verifySignedData } from './backend-api';
 import { parseConfig, type LocalConnectConfig } from './config';
 import { stderrLogger, type Logger, type ServerDeps } from './context';
-import { RequestError } from './errors';
-import * as fapi from './frontend-api';
+import { ActionError, ConfigError, RequestError } from './errors';
+import { ActionRunner } from './actions';
+import * as fapi from './frontend-api/index';
 import { PREFLIGHT_HEADERS, corsHeaders, header, newRequestContext, sendError, sendJson } from './http';
 import { PasskeyDataSigner } from './signed-passkey-data';
 import { Store } from './store';
@@ -120,12 +121,36 @@ export async function start(options: StartOptions): Promise<RunningServer> {
   const config = parseConfig(options.config);
   const now = options.now ?? (() => new Date());
   const log = options.log ?? stderrLogger;
+  const actions = {
+    ...(config.actions.preLogin
+      ? { preLogin: new ActionRunner({ name: 'pre-login', log, ...config.actions.preLogin }) }
+      : {}),
+    ...(config.actions.postAppend
+      ? { postAppend: new ActionRunner({ name: 'post-append', log, ...config.actions.postAppend }) }
+      : {}),
+  };
+  const closeActions = () =>
+    Promise.all([actions.preLogin?.close(), actions.postAppend?.close()]).then(() => undefined);
+  try {
+    // Warm now, as a deployed action is: a script that cannot load is a startup error, not a failed login.
+    await Promise.all([actions.preLogin?.warm(), actions.postAppend?.warm()]);
+  } catch (err) {
+    await closeActions();
+    if (err instanceof ActionError) {
+      throw new ConfigError('invalid_config', `an action script could not be loaded (${err.code})`, {
+        cause: err,
+      });
+    }
+    throw err;
+  }
+
   const store = new Store(options.dataDir);
   let signer: PasskeyDataSigner;
   try {
     signer = await PasskeyDataSigner.open(store, config.projectId, now);
   } catch (err) {
     store.close();
+    await closeActions();
     throw err;
   }
 
@@ -137,6 +162,7 @@ export async function start(options: StartOptions): Promise<RunningServer> {
     now,
     log,
     frontendApiUrl: () => (config.publicUrl ?? url).replace(/\/$/, ''),
+    actions,
   };
   const server = createServer((req, res) => handle(deps, req, res));
   server.requestTimeout = 30_000;
@@ -148,8 +174,9 @@ export async function start(options: StartOptions): Promise<RunningServer> {
       server.off('error', reject);
       resolve();
     });
-  }).catch((err: unknown) => {
+  }).catch(async (err: unknown) => {
     store.close();
+    await closeActions();
     throw err;
   });
   const address = server.address() as AddressInfo;
@@ -167,7 +194,9 @@ export async function start(options: StartOptions): Promise<RunningServer> {
       stopped ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }).then(() => store.close());
+      })
+        .then(closeActions)
+        .then(() => store.close());
       return stopped;
     },
   };

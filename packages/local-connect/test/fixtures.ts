@@ -1,3 +1,7 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { LocalConnectConfig, LogEvent } from '../src/index';
 
 /** A project as the tests use it; the RP is the test page's host. */
@@ -29,4 +33,42 @@ export function manualClock(start = new Date('2026-01-01T00:00:00Z')) {
 
 export function basicAuth(projectId: string, apiSecret: string): string {
   return `Basic ${Buffer.from(`${projectId}:${apiSecret}`).toString('base64')}`;
+}
+
+/** Absolute path of a test action script in `test/fixtures/actions/`. */
+export function actionScript(name: string): string {
+  return fileURLToPath(new URL(`./fixtures/actions/${name}.mjs`, import.meta.url));
+}
+
+/**
+ * The test actions as a project configures them: pre-login maps `<local>@…` to `user-<local>` (see
+ * `fixtures/actions/pre-login.mjs`), post-append writes each call to a file the test reads.
+ */
+export function testActions(options: { preLoginTimeoutMs?: number } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'local-connect-actions-'));
+  const callsFile = join(dir, 'post-append-calls.jsonl');
+  return {
+    config: {
+      preLogin: {
+        script: actionScript('pre-login'),
+        env: { USERNAME_PREFIX: 'user-' },
+        timeoutMs: options.preLoginTimeoutMs ?? 1000,
+      },
+      postAppend: { script: actionScript('post-append'), env: { CALLS_FILE: callsFile } },
+    },
+    /** The events post-append received so far. */
+    postAppendCalls(): unknown[] {
+      if (!existsSync(callsFile)) return [];
+      return readFileSync(callsFile, 'utf8')
+        .split('\n')
+        .filter((line) => line.length > 0)
+        .map((line) => JSON.parse(line) as unknown);
+    },
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** The username pre-login's test script returns for an email. */
+export function usernameFor(email: string): string {
+  return `user-${email.split('@')[0]!.toLowerCase()}`;
 }

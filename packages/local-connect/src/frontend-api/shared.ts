@@ -1,0 +1,135 @@
+import type { IncomingMessage } from 'node:http';
+import { z } from 'zod';
+import { nowSeconds, type ServerDeps } from '../context';
+import { RequestError } from '../errors';
+import { header, readJson } from '../http';
+import { randomToken } from '../ids';
+import type { ConnectTokenRow, ConnectTokenType, ProcessRow } from '../store';
+
+// What the three ceremonies share. Request and response fields follow the generated Frontend API types
+// of @corbado/web-core 2.18.0 (dist/api/v2/api.d.ts, run by @corbado/connect-react 0.2.4-alpha.0) and
+// 3.5.0 (the same file in web-core-3); where they differ, `clientGeneration` picks the answer.
+
+export const CONDITIONAL_UI_FLAG = 'conditional-ui-allowed';
+
+/**
+ * Which generation of the official client sent the request. Both send `x-corbado-sdk:
+ * {"name":"web-core","sdkVersion":"…"}` on every call (2.18.0 and 3.5.0 ConnectService
+ * `createAxiosInstanceV2`); a request without it (a server-side tool, a test) is answered as 2.x.
+ */
+export type ClientGeneration = 'v2' | 'v3';
+
+const sdkHeaderSchema = z.object({ sdkVersion: z.string().regex(/^\d+\./) });
+
+export function clientGeneration(req: IncomingMessage): ClientGeneration {
+  const raw = header(req, 'x-corbado-sdk');
+  if (!raw) return 'v2';
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return 'v2';
+  }
+  const parsed = sdkHeaderSchema.safeParse(json);
+  if (!parsed.success) return 'v2';
+  return Number.parseInt(parsed.data.sdkVersion, 10) >= 3 ? 'v3' : 'v2';
+}
+
+export const initSchema = z.object({
+  clientInformation: z.record(z.string(), z.unknown()).optional(),
+  flags: z.record(z.string(), z.string()).optional(),
+  invitationToken: z.string().max(1024).optional(),
+});
+
+export function flags(deps: ServerDeps): Record<string, string> {
+  return { [CONDITIONAL_UI_FLAG]: 'true', ...deps.config.flags };
+}
+
+function identifierType(value: string): 'email' | 'phone' | 'username' {
+  if (value.includes('@')) return 'email';
+  if (/^\+?[0-9 ()-]{6,}$/.test(value)) return 'phone';
+  return 'username';
+}
+
+export const AAGUID_DETAILS = { name: 'Passkey', iconLight: '', iconDark: '' };
+
+export function passkeyOperation(operationType: 'append' | 'verify', identifierValue: string) {
+  return {
+    operationType,
+    identifierValue,
+    identifierType: identifierType(identifierValue),
+    ceremonyType: 'local' as const,
+    aaguidDetails: AAGUID_DETAILS,
+  };
+}
+
+/** Reuses the live process named by `x-corbado-process-id`, or opens a new one; each init extends it. */
+export function openProcess(deps: ServerDeps, req: IncomingMessage): ProcessRow {
+  const expires = nowSeconds(deps) + deps.config.processLifetimeSeconds;
+  const id = header(req, 'x-corbado-process-id');
+  const existing = id ? deps.store.processById(id) : undefined;
+  if (existing && existing.expires > nowSeconds(deps)) {
+    deps.store.extendProcess(existing.id, expires);
+    return { id: existing.id, expires };
+  }
+  const process = { id: randomToken(15), expires };
+  deps.store.insertProcess(process);
+  return process;
+}
+
+/** The live process a start/finish call belongs to; its challenges are bound to it. */
+export function requireProcess(deps: ServerDeps, req: IncomingMessage): ProcessRow {
+  const id = header(req, 'x-corbado-process-id');
+  const process = id ? deps.store.processById(id) : undefined;
+  if (!process || process.expires <= nowSeconds(deps)) {
+    throw new RequestError('invalid_process', 'no live process for x-corbado-process-id; call an init first');
+  }
+  return process;
+}
+
+/** A connect token of the given type that is neither expired nor (unless reusable) consumed. */
+export function requireConnectToken(
+  deps: ServerDeps,
+  secret: string,
+  type: ConnectTokenType,
+): ConnectTokenRow {
+  const token = deps.store.connectTokenBySecret(secret);
+  const reusable = type === 'passkey-list';
+  if (
+    !token ||
+    token.type !== type ||
+    token.expires <= nowSeconds(deps) ||
+    (!reusable && token.status === 'consumed')
+  ) {
+    throw new RequestError('invalid_connect_token', `not a valid ${type} connect token`);
+  }
+  return token;
+}
+
+/** Dates as date-fns parses them (`new Date(value)`): ISO 8601 in UTC, seconds precision. */
+export function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+// --- calls outside the ceremonies ---
+
+const eventSchema = z.object({
+  eventType: z.string().max(128),
+  message: z.string().max(4096).optional(),
+  challenge: z.string().max(4096).optional(),
+});
+const processClearSchema = z.object({ processId: z.string().max(128).optional() });
+
+export async function recordEvent(deps: ServerDeps, req: IncomingMessage) {
+  const body = await readJson(req, eventSchema);
+  deps.log({ level: 'info', event: 'client_event', eventType: body.eventType });
+  return {};
+}
+
+/** 3.x calls this when two login inits raced and it keeps the other process (ConnectService.loginInit). */
+export async function processClear(deps: ServerDeps, req: IncomingMessage) {
+  const body = await readJson(req, processClearSchema);
+  const processId = body.processId ?? header(req, 'x-corbado-process-id') ?? '';
+  if (processId) deps.store.deleteProcess(processId);
+  return { processId };
+}
