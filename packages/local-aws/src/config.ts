@@ -80,12 +80,62 @@ export const poolSchema = z.strictObject({
 });
 export type PoolConfig = z.infer<typeof poolSchema>;
 
+const ACCOUNT_ID = /^\d{12}$/;
+/** `arn:aws:iam::<account>:role/[path/]<name>`; group 1 is the account, group 2 the role name. */
+export const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]{1,64})$/;
+/** An IAM identity with long-term keys: the account root, a user, or a role standing for its sessions. */
+const PRINCIPAL_ARN = /^arn:aws:iam::\d{12}:(?:root|(?:user|role)\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64})$/;
+
+const policyStatementSchema = z.strictObject({
+  /** IAM actions (`cognito-idp:AdminGetUser`); `*` and `?` match as in IAM, case-insensitively. */
+  actions: z.array(z.string().regex(/^(?:\*|[a-z0-9-]+:[A-Za-z0-9*?]+)$/)).min(1),
+  /**
+   * Resource ARNs the actions are allowed on, e.g.
+   * `arn:aws:cognito-idp:us-east-1:111111111111:userpool/us-east-1_AbC123xYz`; `*` and `?` match as in IAM.
+   * Operations without a resource (ListUserPools) need `*`.
+   */
+  resources: z.array(z.string().regex(/^(?:\*|arn:\S+)$/)).min(1),
+});
+export type PolicyStatement = z.infer<typeof policyStatementSchema>;
+
+export const roleSchema = z.strictObject({
+  /** The role's ARN; its account must be `accountId`, as the pools it grants access to are there. */
+  arn: z.string().regex(ROLE_ARN),
+  /**
+   * Who may assume it (its trust policy): an account ID or `arn:aws:iam::<account>:root` trusts every
+   * principal of that account; a user or role ARN trusts exactly that identity (a role: its sessions).
+   */
+  trustedPrincipals: z.array(z.union([z.string().regex(ACCOUNT_ID), z.string().regex(PRINCIPAL_ARN)])).min(1),
+  /** When set, `AssumeRole` must pass this `ExternalId` (the trust policy's `sts:ExternalId` condition). */
+  externalId: z
+    .string()
+    .regex(/^[\w+=,.@:/-]{2,1224}$/)
+    .optional(),
+  /** The role's `MaxSessionDuration` in seconds (1 to 12 hours). @default 3600 */
+  maxSessionSeconds: z.number().int().min(3600).max(43_200).default(3600),
+  /** The role's identity policy: Allow statements only; whatever no statement allows is denied. */
+  policy: z.array(policyStatementSchema).default([]),
+});
+export type RoleConfig = z.infer<typeof roleSchema>;
+
+export const principalSchema = z.strictObject({
+  /** A long-term access key ID (not `ASIA…`, which is the prefix of issued temporary keys). */
+  accessKeyId: z.string().regex(/^(?!ASIA)\w{3,128}$/),
+  /** Its secret: requests signed with this key are verified with it (SigV4). */
+  secretAccessKey: z.string().min(1).max(128),
+  /** The identity the key belongs to, matched against a role's `trustedPrincipals`. */
+  arn: z.string().regex(PRINCIPAL_ARN),
+});
+export type PrincipalConfig = z.infer<typeof principalSchema>;
+
 export const localAwsConfigSchema = z.strictObject({
   /** Region in pool IDs and token issuers. @default 'us-east-1' */
   region: z
     .string()
     .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/)
     .default('us-east-1'),
+  /** The account the emulated services live in: in pool and parameter ARNs and role policies. @default '000000000000' */
+  accountId: z.string().regex(ACCOUNT_ID).default('000000000000'),
   /** The local Lambda registry: function name → handler module. */
   functions: z.record(z.string().regex(/^[\w-]{1,64}$/), functionSchema).default({}),
   userPools: z.array(poolSchema).default([]),
@@ -98,6 +148,10 @@ export const localAwsConfigSchema = z.strictObject({
       }),
     )
     .default([]),
+  /** IAM roles that STS `AssumeRole` hands out temporary credentials for. */
+  roles: z.array(roleSchema).default([]),
+  /** The long-term keys that may call STS (the identities trusted by `roles`). */
+  principals: z.array(principalSchema).default([]),
 });
 
 export type LocalAwsConfig = z.input<typeof localAwsConfigSchema>;
@@ -117,6 +171,25 @@ export function parseConfig(input: unknown): ResolvedConfig {
   const config = parsed.data;
   const known = (name: string): boolean =>
     name in config.functions || resolveFunctionName(name) in config.functions;
+  const roleArns = new Set<string>();
+  for (const role of config.roles) {
+    if (ROLE_ARN.exec(role.arn)?.[1] !== config.accountId)
+      throw new ConfigError(
+        'InvalidConfig',
+        `roles[${role.arn}]: the role must be in account ${config.accountId}`,
+      );
+    if (roleArns.has(role.arn)) throw new ConfigError('InvalidConfig', `roles: ${role.arn} is listed twice`);
+    roleArns.add(role.arn);
+  }
+  const keys = new Set<string>();
+  for (const principal of config.principals) {
+    if (keys.has(principal.accessKeyId))
+      throw new ConfigError(
+        'InvalidConfig',
+        `principals: access key ${principal.accessKeyId} is listed twice`,
+      );
+    keys.add(principal.accessKeyId);
+  }
   for (const pool of config.userPools) {
     for (const [trigger, fn] of Object.entries(pool.lambdaConfig ?? {})) {
       if (fn !== undefined && !known(fn)) {

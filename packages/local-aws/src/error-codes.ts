@@ -25,6 +25,21 @@ export const ERROR_CODES = [
   'ParameterNotFound',
   'ParameterAlreadyExists',
   'ValidationException',
+  // Request authentication and authorization on the JSON protocols (Cognito, SSM)
+  'AccessDeniedException',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'IncompleteSignatureException',
+  'ExpiredTokenException',
+  // STS (query protocol; answered as XML with the status in STS_ERROR_STATUS)
+  'AccessDenied',
+  'ValidationError',
+  'InvalidClientTokenId',
+  'SignatureDoesNotMatch',
+  'IncompleteSignature',
+  'MissingAuthenticationToken',
+  'ExpiredToken',
+  'InvalidAction',
   // Transport
   'UnknownOperationException',
   'SerializationException',
@@ -32,6 +47,18 @@ export const ERROR_CODES = [
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The STS codes with their HTTP status, as STS answers them (all are the caller's fault: `Sender`). */
+export const STS_ERROR_STATUS: Partial<Record<ErrorCode, number>> = {
+  AccessDenied: 403,
+  InvalidClientTokenId: 403,
+  SignatureDoesNotMatch: 403,
+  MissingAuthenticationToken: 403,
+  IncompleteSignature: 400,
+  ValidationError: 400,
+  ExpiredToken: 400,
+  InvalidAction: 400,
+};
 
 /** Mistakes in the server's own configuration, found at start. */
 export type ConfigErrorCode = 'InvalidConfig' | 'FunctionNotFound' | 'FunctionLoadFailed';

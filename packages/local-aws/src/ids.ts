@@ -20,3 +20,21 @@ export const newCode = (): string => String(randomInt(0, 1_000_000)).padStart(6,
 export const newOpaque = (bytes = 96): string => randomBytes(bytes).toString('base64url');
 export const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+/** `ASIA` + 16 characters: the form of the temporary access key IDs STS issues. */
+export const newTemporaryAccessKeyId = (): string => `ASIA${pick(KEY_ALPHABET, 16)}`;
+/** 40 characters, as an AWS secret access key. */
+export const newSecretAccessKey = (): string => randomBytes(30).toString('base64');
+/** An opaque session token (AWS's are a few hundred characters of base64). */
+export const newSessionToken = (): string => randomBytes(256).toString('base64');
+/**
+ * An IAM unique ID (`AROA…` for a role, `AIDA…` for a user): stable for an ARN, as IAM keeps a role's ID
+ * for its lifetime.
+ */
+export const uniqueIdFor = (prefix: 'AROA' | 'AIDA', arn: string): string => {
+  const digest = createHash('sha256').update(arn).digest();
+  let out = prefix;
+  for (let i = 0; i < 17; i++) out += KEY_ALPHABET[(digest[i] ?? 0) % KEY_ALPHABET.length];
+  return out;
+};

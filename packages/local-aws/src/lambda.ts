@@ -28,6 +28,7 @@ export class LambdaRegistry {
   constructor(
     private readonly functions: Record<string, FunctionConfig>,
     private readonly region: string,
+    private readonly accountId: string,
     private readonly log: (line: string) => void,
   ) {}
 
@@ -76,7 +77,7 @@ export class LambdaRegistry {
         callbackWaitsForEmptyEventLoop: true,
         functionName: name,
         functionVersion: '$LATEST',
-        invokedFunctionArn: `arn:aws:lambda:${this.region}:000000000000:function:${name}`,
+        invokedFunctionArn: `arn:aws:lambda:${this.region}:${this.accountId}:function:${name}`,
         memoryLimitInMB: '128',
         awsRequestId: requestId,
         logGroupName: `/aws/lambda/${name}`,

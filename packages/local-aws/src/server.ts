@@ -7,9 +7,12 @@ import * as auth from './cognito-auth';
 import * as pools from './cognito-pools';
 import * as users from './cognito-users';
 import { ServiceError } from './errors';
+import { authorizeJsonRequest, type JsonService } from './iam';
 import { LambdaRegistry } from './lambda';
+import type { ReceivedRequest } from './sigv4';
 import * as ssm from './ssm';
 import { Store } from './store';
+import { handleStsRequest } from './sts';
 import { TokenSigner } from './tokens';
 
 export interface StartOptions {
@@ -75,14 +78,31 @@ export const SUPPORTED_TARGETS: readonly string[] = [
   ...Object.keys(SSM).map((op) => `AmazonSSM.${op}`),
 ];
 
-function resolveOperation(target: string | undefined): Operation | undefined {
+interface ResolvedOperation {
+  /** The IAM service prefix (and SigV4 signing name). */
+  service: JsonService;
+  name: string;
+  run: Operation;
+}
+
+function resolveOperation(target: string | undefined): ResolvedOperation | undefined {
   if (target === undefined) return undefined;
-  const [service, op] = target.split('.', 2);
-  if (op === undefined) return undefined;
-  if (service === 'AWSCognitoIdentityProviderService')
-    return Object.hasOwn(COGNITO, op) ? COGNITO[op] : undefined;
-  if (service === 'AmazonSSM') return Object.hasOwn(SSM, op) ? SSM[op] : undefined;
-  return undefined;
+  const [prefix, name] = target.split('.', 2);
+  if (name === undefined) return undefined;
+  const [service, table] =
+    prefix === 'AWSCognitoIdentityProviderService'
+      ? (['cognito-idp', COGNITO] as const)
+      : prefix === 'AmazonSSM'
+        ? (['ssm', SSM] as const)
+        : [];
+  const run = table !== undefined && Object.hasOwn(table, name) ? table[name] : undefined;
+  return service === undefined || run === undefined ? undefined : { service, name, run };
+}
+
+/** STS speaks the query protocol: a form body and no `X-Amz-Target` (the JSON protocols always send one). */
+function isQueryProtocol(req: IncomingMessage): boolean {
+  const type = req.headers['content-type'] ?? '';
+  return req.headers['x-amz-target'] === undefined && /^application\/x-www-form-urlencoded\b/i.test(type);
 }
 
 const CORS = {
@@ -151,7 +171,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
   });
 }
 
-/** Starts the server: Cognito user pools and SSM over AWS JSON 1.1, JWKS and the outbox. */
+/** Starts the server: Cognito user pools and SSM over AWS JSON 1.1, STS over the query protocol, JWKS and the outbox. */
 export async function start(options: StartOptions): Promise<LocalAws> {
   const config = parseConfig(options.config);
   const log = options.log ?? ((line: string) => console.log(line));
@@ -164,7 +184,7 @@ export async function start(options: StartOptions): Promise<LocalAws> {
   const ctx: Context = {
     store,
     signer: await TokenSigner.load(store),
-    lambdas: new LambdaRegistry(config.functions, config.region, log),
+    lambdas: new LambdaRegistry(config.functions, config.region, config.accountId, log),
     config,
     log,
     parameterKey: Buffer.from(keyHex, 'hex'),
@@ -236,6 +256,18 @@ export async function start(options: StartOptions): Promise<LocalAws> {
       );
       return;
     }
+    const received: ReceivedRequest = {
+      method: req.method,
+      path: safeDecode(path),
+      query: url.searchParams,
+      headers: req.headers,
+      body: raw,
+    };
+    if (isQueryProtocol(req)) {
+      const answer = await handleStsRequest(ctx, received, requestId);
+      send(res, answer.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, answer.body);
+      return;
+    }
     const targetHeader = req.headers['x-amz-target'];
     const operation = resolveOperation(Array.isArray(targetHeader) ? targetHeader[0] : targetHeader);
     if (operation === undefined) {
@@ -266,7 +298,9 @@ export async function start(options: StartOptions): Promise<LocalAws> {
       return;
     }
     try {
-      const result = await operation(ctx, body as Record<string, unknown>);
+      const input = body as Record<string, unknown>;
+      await authorizeJsonRequest(ctx, received, operation.service, operation.name, input);
+      const result = await operation.run(ctx, input);
       send(
         res,
         200,

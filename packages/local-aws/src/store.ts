@@ -36,6 +36,10 @@ CREATE TABLE IF NOT EXISTS outbox (
 CREATE TABLE IF NOT EXISTS parameters (
   name TEXT PRIMARY KEY, type TEXT NOT NULL, value TEXT NOT NULL, version INTEGER NOT NULL,
   last_modified INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS sts_credentials (
+  access_key_id TEXT PRIMARY KEY, secret_access_key TEXT NOT NULL, token_hash TEXT NOT NULL,
+  role_arn TEXT NOT NULL, session_name TEXT NOT NULL, source_arn TEXT NOT NULL,
+  issued_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
 `;
 
 export interface PoolRow {
@@ -98,6 +102,20 @@ export interface ParameterRow {
   value: string;
   version: number;
   last_modified: number;
+}
+/** Temporary credentials issued by STS `AssumeRole` (times in seconds since the epoch). */
+export interface StsCredentialsRow {
+  access_key_id: string;
+  /** Kept to verify the SigV4 signatures made with it. */
+  secret_access_key: string;
+  /** SHA-256 of the session token: the token itself is only ever in the caller's hands. */
+  token_hash: string;
+  role_arn: string;
+  session_name: string;
+  /** The identity that assumed the role. */
+  source_arn: string;
+  issued_at: number;
+  expires_at: number;
 }
 
 /** All state of the server, in one SQLite file under the data dir (or in memory). */
@@ -318,5 +336,19 @@ export class Store {
         'INSERT OR REPLACE INTO parameters (name, type, value, version, last_modified) VALUES (@name, @type, @value, @version, @last_modified)',
       )
       .run(row);
+  }
+
+  // STS temporary credentials
+  putStsCredentials(row: StsCredentialsRow): void {
+    this.db
+      .prepare(
+        `INSERT INTO sts_credentials (access_key_id, secret_access_key, token_hash, role_arn, session_name, source_arn, issued_at, expires_at)
+         VALUES (@access_key_id, @secret_access_key, @token_hash, @role_arn, @session_name, @source_arn, @issued_at, @expires_at)`,
+      )
+      .run(row);
+  }
+  getStsCredentials(accessKeyId: string): StsCredentialsRow | undefined {
+    return this.db.prepare('SELECT * FROM sts_credentials WHERE access_key_id = ?').get(accessKeyId) as
+      StsCredentialsRow | undefined;
   }
 }

@@ -88,9 +88,7 @@ beforeAll(async () => {
           ],
         },
       ],
-      parameters: [
-        { name: '/passkeys/corbado-api-secret', type: 'SecureString', value: API_SECRET },
-      ],
+      parameters: [{ name: '/passkeys/corbado-api-secret', type: 'SecureString', value: API_SECRET }],
     },
   });
   // The handlers read their environment at cold start, i.e. at the first sign-in, after start().
