@@ -2,7 +2,7 @@
 // `ACTION_ENV` (contract.ts), parsed once when the module loads. A mistake does not throw at import (the
 // module would not load and Corbado would get no answer at all): it is kept, and every call answers in the
 // documented shape and logs `config_invalid` with the names of the variables, never their values.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 import { ACTION_ENV } from './contract';
 
@@ -18,20 +18,24 @@ export const MFA_METHODS = ['EMAIL_OTP', 'SMS'] as const;
 export type MfaMethod = (typeof MFA_METHODS)[number];
 
 const commonShape = {
-  [ACTION_ENV.userPoolId]: z.string().regex(USER_POOL_ID, 'must be a user pool ID like us-east-1_Abc123'),
-  [ACTION_ENV.assumeRoleArn]: z.string().regex(ROLE_ARN, 'must be an IAM role ARN'),
-  [ACTION_ENV.externalId]: z.string().regex(EXTERNAL_ID, 'must be 2-1224 characters of [\\w+=,.@:/-]'),
-  [ACTION_ENV.region]: z.string().regex(REGION, 'must be a region like us-east-1').optional(),
+  [ACTION_ENV.userPoolId]: z
+    .string()
+    .check(z.regex(USER_POOL_ID, 'must be a user pool ID like us-east-1_Abc123')),
+  [ACTION_ENV.assumeRoleArn]: z.string().check(z.regex(ROLE_ARN, 'must be an IAM role ARN')),
+  [ACTION_ENV.externalId]: z
+    .string()
+    .check(z.regex(EXTERNAL_ID, 'must be 2-1224 characters of [\\w+=,.@:/-]')),
+  [ACTION_ENV.region]: z.optional(z.string().check(z.regex(REGION, 'must be a region like us-east-1'))),
 };
 
 const preLoginSchema = z.object({
   ...commonShape,
-  [ACTION_ENV.revealUnknownUser]: z.enum(['true', 'false']).default('false'),
+  [ACTION_ENV.revealUnknownUser]: z._default(z.enum(['true', 'false']), 'false'),
 });
 
 const postAppendSchema = z.object({
   ...commonShape,
-  [ACTION_ENV.postAppendMfaMethod]: z.enum(MFA_METHODS).default('EMAIL_OTP'),
+  [ACTION_ENV.postAppendMfaMethod]: z._default(z.enum(MFA_METHODS), 'EMAIL_OTP'),
 });
 
 /** What both actions need to reach Cognito. */
@@ -58,7 +62,7 @@ export type ConfigResult<C> = { ok: true; config: C } | { ok: false; invalidKeys
 
 type Env = Record<string, string | undefined>;
 
-function parse<S extends z.ZodObject>(schema: S, env: Env): ConfigResult<z.output<S>> {
+function parse<S extends z.ZodMiniObject>(schema: S, env: Env): ConfigResult<z.output<S>> {
   // An empty value counts as unset: consoles often keep a variable with nothing in it.
   const input = Object.fromEntries(
     Object.keys(schema.shape).map((key) => [key, env[key]?.trim() ? env[key].trim() : undefined]),

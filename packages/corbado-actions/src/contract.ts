@@ -2,7 +2,9 @@
 // (corbadotech/docs, corbado-connect/integration/cognito.mdx §5.4 and §6.3): Corbado calls the module's
 // `handler(event)` and reads `{ statusCode, body }`, with `body` an object, not a string. The scripts and
 // local-connect (which runs them the way Corbado does) both parse through these schemas.
-import { z } from 'zod';
+// zod/mini, not the classic API: the same schemas and `parse`/`safeParse`, but tree-shakeable, so the
+// bundled action scripts carry a few kilobytes of zod instead of most of a megabyte.
+import * as z from 'zod/mini';
 
 /** pre-login: `identifier` is what the user typed (an email, usually). Corbado may send more fields. */
 export const preLoginEventSchema = z.looseObject({ identifier: z.string() });
@@ -19,9 +21,9 @@ export type PostAppendEvent = z.infer<typeof postAppendEventSchema>;
  */
 export const actionErrorSchema = z.object({
   return: z.boolean(),
-  code: z.string().min(1).max(64),
-  message: z.string().max(512).optional(),
-  payload: z.string().max(2048).optional(),
+  code: z.string().check(z.minLength(1), z.maxLength(64)),
+  message: z.optional(z.string().check(z.maxLength(512))),
+  payload: z.optional(z.string().check(z.maxLength(2048))),
 });
 export type ActionError = z.infer<typeof actionErrorSchema>;
 
@@ -29,7 +31,7 @@ export type ActionError = z.infer<typeof actionErrorSchema>;
 export const preLoginResultSchema = z.object({
   statusCode: z.literal(200),
   body: z.union([
-    z.object({ identifier: z.string().min(1).max(256) }),
+    z.object({ identifier: z.string().check(z.minLength(1), z.maxLength(256)) }),
     z.object({ identifier: z.literal(''), error: actionErrorSchema }),
   ]),
 });
@@ -46,9 +48,9 @@ export type PostAppendOutcome = (typeof POST_APPEND_OUTCOMES)[number];
 export const postAppendResultSchema = z.object({
   statusCode: z.union([z.literal(200), z.literal(500)]),
   body: z.looseObject({
-    outcome: z.enum(POST_APPEND_OUTCOMES).optional(),
-    code: z.string().max(64).optional(),
-    message: z.string().max(512).optional(),
+    outcome: z.optional(z.enum(POST_APPEND_OUTCOMES)),
+    code: z.optional(z.string().check(z.maxLength(64))),
+    message: z.optional(z.string().check(z.maxLength(512))),
   }),
 });
 export type PostAppendResult = z.infer<typeof postAppendResultSchema>;
