@@ -38,8 +38,69 @@ describe('parseConfig', () => {
       { userPools: [{ name: 'p', lambdaConfig: { DefineAuthChallenge: 'nope' } }] },
       'FunctionNotFound',
     ],
+    [
+      'a role in another account than accountId',
+      { roles: [{ arn: 'arn:aws:iam::111111111111:role/r', trustedPrincipals: ['222222222222'] }] },
+      'InvalidConfig',
+    ],
+    [
+      'a role trusting nobody',
+      {
+        accountId: '111111111111',
+        roles: [{ arn: 'arn:aws:iam::111111111111:role/r', trustedPrincipals: [] }],
+      },
+      'InvalidConfig',
+    ],
+    [
+      'a maximum session over 12 hours',
+      {
+        accountId: '111111111111',
+        roles: [
+          {
+            arn: 'arn:aws:iam::111111111111:role/r',
+            trustedPrincipals: ['2'.repeat(12)],
+            maxSessionSeconds: 43_201,
+          },
+        ],
+      },
+      'InvalidConfig',
+    ],
+    [
+      'a principal key in the temporary-key form',
+      {
+        principals: [
+          { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 's', arn: 'arn:aws:iam::222222222222:user/u' },
+        ],
+      },
+      'InvalidConfig',
+    ],
+    [
+      'the same principal key twice',
+      {
+        principals: [
+          { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 's', arn: 'arn:aws:iam::222222222222:user/a' },
+          { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 't', arn: 'arn:aws:iam::222222222222:user/b' },
+        ],
+      },
+      'InvalidConfig',
+    ],
   ])('refuses %s', (_, input, code) => {
     expect(codeOf(() => parseConfig(input))).toBe(code);
+  });
+
+  it('fills STS defaults', () => {
+    const config = parseConfig({
+      accountId: '111111111111',
+      roles: [
+        {
+          arn: 'arn:aws:iam::111111111111:role/path/r',
+          trustedPrincipals: ['arn:aws:iam::222222222222:root'],
+        },
+      ],
+    });
+    expect(parseConfig({}).accountId).toBe('000000000000');
+    expect(config.roles[0]).toMatchObject({ maxSessionSeconds: 3600, policy: [] });
+    expect(config.roles[0]?.externalId).toBeUndefined();
   });
 
   it('accepts trigger ARNs of registered functions', () => {
@@ -59,6 +120,8 @@ describe('parseConfig', () => {
 describe('local-aws.example.json', () => {
   it('is a valid config', () => {
     const path = fileURLToPath(new URL('../local-aws.example.json', import.meta.url));
-    expect(loadConfigFile(path).userPools.map((p) => p.name)).toEqual(['cognito-passkeys']);
+    const config = loadConfigFile(path);
+    expect(config.userPools.map((p) => p.name)).toEqual(['cognito-passkeys']);
+    expect(config.roles.map((r) => r.arn)).toEqual(['arn:aws:iam::111111111111:role/corbado-actions']);
   });
 });
