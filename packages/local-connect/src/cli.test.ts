@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { testConfig } from '../test/fixtures';
+import { actionScript, testConfig } from '../test/fixtures';
 
 const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
 
@@ -38,11 +38,17 @@ describe('cli', () => {
     dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }));
   });
 
-  it('starts from a config file, prints its URL and serves', async () => {
+  it('starts from a config file (action scripts relative to it), prints its URL and serves', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'local-connect-cli-'));
     dirs.push(dir);
     const configFile = join(dir, 'config.json');
-    writeFileSync(configFile, JSON.stringify(testConfig()));
+    copyFileSync(actionScript('pre-login'), join(dir, 'pre-login.mjs'));
+    writeFileSync(
+      configFile,
+      JSON.stringify(
+        testConfig({ actions: { preLogin: { script: './pre-login.mjs', env: { USERNAME_PREFIX: 'u-' } } } }),
+      ),
+    );
     const { child, firstLine, exit } = run([
       '--config',
       configFile,

@@ -1,9 +1,27 @@
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LocalConnectError } from './errors';
 import { start } from './server';
 
 const USAGE = 'usage: local-connect --config FILE [--port N] [--host H] [--data-dir DIR]';
+
+/** In a config file, an action's `script` may be relative to the file; the server takes absolute paths. */
+function resolveScripts(config: unknown, configFile: string): unknown {
+  if (typeof config !== 'object' || config === null || !('actions' in config)) return config;
+  const actions = config.actions;
+  if (typeof actions !== 'object' || actions === null) return config;
+  const resolved: Record<string, unknown> = {};
+  for (const [name, action] of Object.entries(actions)) {
+    const script: unknown =
+      typeof action === 'object' && action !== null ? (action as { script?: unknown }).script : undefined;
+    resolved[name] =
+      typeof script === 'string'
+        ? { ...(action as object), script: resolve(dirname(configFile), script) }
+        : action;
+  }
+  return { ...config, actions: resolved };
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -22,7 +40,7 @@ async function main(): Promise<void> {
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`bad --port: ${values.port}`);
-  const config: unknown = JSON.parse(readFileSync(values.config, 'utf8'));
+  const config = resolveScripts(JSON.parse(readFileSync(values.config, 'utf8')), values.config);
   const server = await start({
     port,
     host: values.host,

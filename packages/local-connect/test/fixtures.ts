@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,4 +72,13 @@ export function testActions(options: { preLoginTimeoutMs?: number } = {}) {
 /** The username pre-login's test script returns for an email. */
 export function usernameFor(email: string): string {
   return `user-${email.split('@')[0]!.toLowerCase()}`;
+}
+
+/**
+ * A user of its own for one test: an email whose local part starts with `kind` (which picks the
+ * pre-login outcome, see `fixtures/actions/pre-login.mjs`) and the username pre-login maps it to.
+ */
+export function testUser(kind = 'jane'): { email: string; username: string } {
+  const email = `${kind}-${randomUUID().slice(0, 8)}@example.com`;
+  return { email, username: usernameFor(email) };
 }

@@ -1,10 +1,9 @@
 import { decodeJwt } from 'jose';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { start, type RunningServer } from '../../src/index';
-import { startActionServer, type ActionServer } from '../action-servers';
 import { backendClient } from '../backend';
-import { captureLog, testConfig } from '../fixtures';
+import { captureLog, testActions, testConfig, testUser } from '../fixtures';
 import {
   COMPONENTS_PAGE_BODY,
   bundlePage,
@@ -15,69 +14,78 @@ import {
 } from './harness';
 
 // The React components of @corbado/connect-react 0.2.4-alpha.0 against local-connect in Chromium: the
-// screens a user sees, driven by clicks, with the CDP virtual authenticator.
+// screens a user sees, driven by clicks, with the CDP virtual authenticator and the test action scripts.
+// Every test has its own user and its own browser context.
 
 const PROJECT_ID = 'pro-1';
-const SECRET = 'action-secret';
-const EMAIL = 'jane@example.com';
-const USERNAME = '7c1e2f3a-0000-4000-8000-00000000b002';
+
+interface User {
+  email: string;
+  username: string;
+}
 
 describe('local-connect with the Connect React components in Chromium', () => {
   let browser: Browser;
   let site: { origin: string; close(): Promise<void> };
-  let actions: ActionServer;
   let server: RunningServer;
-  let tab: TestPage;
   let backend: ReturnType<typeof backendClient>;
-  const pageErrors: string[] = [];
+  const actions = testActions();
+  const opened: { tab: TestPage; pageErrors: string[] }[] = [];
 
   beforeAll(async () => {
     const bundle = await bundlePage('components-page.ts');
-    [site, actions, browser] = await Promise.all([
-      servePage(bundle, COMPONENTS_PAGE_BODY),
-      startActionServer({ secret: SECRET, users: { [EMAIL]: USERNAME } }),
-      launchChromium(),
-    ]);
+    [site, browser] = await Promise.all([servePage(bundle, COMPONENTS_PAGE_BODY), launchChromium()]);
     server = await start({
       config: testConfig({
         rp: { id: 'localhost', name: 'Cognito Passkeys', origins: [site.origin] },
-        actions: {
-          preLoginUrl: `${actions.url}/pre-login`,
-          postAppendUrl: `${actions.url}/post-append`,
-          secret: SECRET,
-        },
+        actions: actions.config,
       }),
       log: captureLog().log,
     });
     backend = backendClient(server.url, PROJECT_ID, 'corbado1_test-secret');
-    tab = await openTestPage(browser, site.origin, {
-      path: viewPath('append'),
-      prepare: async (context) => {
-        await context.exposeFunction(
-          'connectToken',
-          (type: 'passkey-append' | 'passkey-list' | 'passkey-delete') =>
-            backend.createConnectToken(type, { identifier: USERNAME, displayName: EMAIL }),
-        );
-      },
-    });
-    tab.page.on('pageerror', (err) => pageErrors.push(err.message));
+  });
+
+  afterEach(async () => {
+    const done = opened.splice(0);
+    await Promise.all(done.map(({ tab }) => tab.context.close()));
+    // No test may leave an uncaught error on its page.
+    expect(done.flatMap(({ pageErrors }) => pageErrors)).toEqual([]);
   });
 
   afterAll(async () => {
     await browser?.close();
-    await Promise.all([server?.stop(), actions?.close(), site?.close()]);
+    await Promise.all([server?.stop(), site?.close()]);
+    actions.cleanup();
   });
 
   function viewPath(view: string, extra = ''): string {
     return `/?view=${view}&project=${PROJECT_ID}&api=${encodeURIComponent(server.url)}${extra}`;
   }
 
-  async function open(view: string, extra = '') {
+  /** A fresh browser profile showing `view`, whose connect tokens are minted for `user`. */
+  async function openView(user: User, view: string, extra = ''): Promise<TestPage> {
+    const tab = await openTestPage(browser, site.origin, {
+      path: viewPath(view, extra),
+      prepare: async (context) => {
+        await context.exposeFunction(
+          'connectToken',
+          (type: 'passkey-append' | 'passkey-list' | 'passkey-delete') =>
+            backend.createConnectToken(type, { identifier: user.username, displayName: user.email }),
+        );
+      },
+    });
+    const pageErrors: string[] = [];
+    tab.page.on('pageerror', (err) => pageErrors.push(err.message));
+    opened.push({ tab, pageErrors });
+    return tab;
+  }
+
+  async function show(tab: TestPage, view: string, extra = '') {
     await tab.page.goto(`${site.origin}${viewPath(view, extra)}`);
     await tab.page.waitForSelector('body[data-ready="true"]');
   }
 
-  async function nextEvent(name: string): Promise<unknown[]> {
+  async function nextEvent(tab: TestPage, name: string): Promise<unknown[]> {
     const handle = await tab.page.waitForFunction(
       (n) => (window as unknown as { events: unknown[][] }).events.find((e) => e[0] === n),
       name,
@@ -86,67 +94,95 @@ describe('local-connect with the Connect React components in Chromium', () => {
     return (await handle.jsonValue()) as unknown[];
   }
 
-  it('adds a passkey from the append screen', async () => {
+  async function activatePasskey(tab: TestPage) {
     await tab.page.getByRole('button', { name: 'Activate passkey' }).click();
     await tab.page.getByText('Success!').waitFor();
     await tab.page.getByRole('button', { name: 'Continue' }).click();
-    expect(await nextEvent('append-complete')).toEqual(['append-complete']);
-    expect(actions.calls.filter((c) => c.path === '/post-append')).toHaveLength(1);
+    expect(await nextEvent(tab, 'append-complete')).toEqual(['append-complete']);
+  }
+
+  /** A user who added a passkey on the append screen of a fresh browser profile. */
+  async function userWithPasskey(): Promise<User & { tab: TestPage }> {
+    const user = testUser();
+    const tab = await openView(user, 'append');
+    await activatePasskey(tab);
+    return { ...user, tab };
+  }
+
+  async function forgetLastLogin(tab: TestPage) {
+    await tab.page.evaluate((key) => localStorage.removeItem(key), `cbo_connect_last_login-${PROJECT_ID}`);
+  }
+
+  it('adds a passkey from the append screen and runs post-append', async () => {
+    const user = testUser();
+    const tab = await openView(user, 'append');
+    await activatePasskey(tab);
+    expect(actions.postAppendCalls()).toContainEqual({ username: user.username });
   });
 
   it('logs in from the "Welcome back" one-tap screen', async () => {
-    await open('login');
+    const { username, tab } = await userWithPasskey();
+    await show(tab, 'login');
     await tab.page.getByText('Welcome back').waitFor();
     await tab.page.locator('.cb-passkey-button').click();
-    const [, session] = await nextEvent('login-complete');
-    expect(decodeJwt(session as string)).toMatchObject({ webauthnId: USERNAME, isCUI: false });
-    expect(await backend.verifySignedPasskeyData(session as string, USERNAME)).toBe('success');
+    const [, session] = await nextEvent(tab, 'login-complete');
+    expect(decodeJwt(session as string)).toMatchObject({ webauthnId: username, isCUI: false });
+    expect(await backend.verifySignedPasskeyData(session as string, username)).toBe('success');
   });
 
   it('logs in with a typed email', async () => {
-    await tab.page.evaluate((key) => localStorage.removeItem(key), `cbo_connect_last_login-${PROJECT_ID}`);
-    await open('login', '&cui=off');
-    await tab.page.locator('#email').fill(EMAIL);
+    const { email, username, tab } = await userWithPasskey();
+    await forgetLastLogin(tab);
+    await show(tab, 'login', '&cui=off');
+    await tab.page.locator('#email').fill(email);
     await tab.page.getByRole('button', { name: 'Login' }).click();
-    const [, session] = await nextEvent('login-complete');
-    expect(await backend.verifySignedPasskeyData(session as string, USERNAME)).toBe('success');
+    const [, session] = await nextEvent(tab, 'login-complete');
+    expect(await backend.verifySignedPasskeyData(session as string, username)).toBe('success');
   });
 
-  it('shows "no account" for an unknown email', async () => {
-    await tab.page.evaluate((key) => localStorage.removeItem(key), `cbo_connect_last_login-${PROJECT_ID}`);
-    await open('login', '&cui=off');
-    await tab.page.locator('#email').fill('nobody@example.com');
+  it('shows "no account" when pre-login returns user_not_found', async () => {
+    const user = testUser('unknown');
+    const tab = await openView(user, 'login', '&cui=off');
+    await tab.page.locator('#email').fill(user.email);
     await tab.page.getByRole('button', { name: 'Login' }).click();
     await tab.page.getByText('There is no account registered with this email.').waitFor();
   });
 
+  it.each(['reset', 'silent'])('hands over to the password form when pre-login answers %s', async (kind) => {
+    const user = testUser(kind);
+    const tab = await openView(user, 'login', '&cui=off');
+    await tab.page.locator('#email').fill(user.email);
+    await tab.page.getByRole('button', { name: 'Login' }).click();
+    // 0.2.4 passes no message for either: a returned custom code is a fallback like a silent one.
+    expect(await nextEvent(tab, 'login-fallback')).toEqual(['login-fallback', user.email, null]);
+  });
+
   it('logs in through passkey autofill (conditional UI)', async () => {
-    await tab.page.evaluate((key) => localStorage.removeItem(key), `cbo_connect_last_login-${PROJECT_ID}`);
-    await open('login');
-    const [, session] = await nextEvent('login-complete');
-    expect(decodeJwt(session as string)).toMatchObject({ webauthnId: USERNAME, isCUI: true });
+    const { username, tab } = await userWithPasskey();
+    await forgetLastLogin(tab);
+    await show(tab, 'login');
+    const [, session] = await nextEvent(tab, 'login-complete');
+    expect(decodeJwt(session as string)).toMatchObject({ webauthnId: username, isCUI: true });
   });
 
   it('lists the passkey with its dates and deletes it', async () => {
-    await open('list');
-    const item = tab.page.locator('.cb-passkey-list-item');
-    await item.first().waitFor();
-    await expect.poll(() => item.first().innerText()).toMatch(/Created: \d{2}-\d{2}-\d{4} \d{2}:\d{2}:\d{2}/);
-    await tab.page.locator('.cb-passkey-list-item-delete-icon .cb-link-button').click();
-    await tab.page.getByText('Delete passkey').first().waitFor();
+    const { username, tab } = await userWithPasskey();
+    await show(tab, 'list');
+    const deleteIcon = tab.page.locator('.cb-passkey-list-item-delete-icon .cb-link-button');
+    // The list's item is the one with a delete icon (the confirmation modal shows the passkey without one).
+    const item = tab.page.locator('.cb-passkey-list-item', { has: deleteIcon });
+    await item.waitFor();
+    await expect.poll(() => item.innerText()).toMatch(/Created: \d{2}-\d{2}-\d{4} \d{2}:\d{2}:\d{2}/);
+    await deleteIcon.click();
+    await tab.page.getByRole('heading', { name: 'Delete passkey' }).waitFor();
     await tab.page.getByRole('button', { name: 'Delete', exact: true }).click();
-    // The modal shows the passkey too; once deleted, neither the list nor the modal has an item.
-    await expect.poll(() => item.count(), { timeout: 20_000 }).toBe(0);
-    const listToken = await backend.createConnectToken('passkey-list', { identifier: USERNAME });
+    await expect.poll(() => tab.page.locator('.cb-passkey-list-item').count(), { timeout: 20_000 }).toBe(0);
+    const listToken = await backend.createConnectToken('passkey-list', { identifier: username });
     const res = await fetch(`${server.url}/v2/connect/manage/list`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-corbado-projectid': PROJECT_ID },
       body: JSON.stringify({ connectToken: listToken }),
     });
     expect(((await res.json()) as { passkeys: unknown[] }).passkeys).toEqual([]);
-  });
-
-  it('raised no page errors', () => {
-    expect(pageErrors).toEqual([]);
   });
 });

@@ -16,8 +16,13 @@ const html = (
 ) => `<!doctype html><html><head><meta charset="utf-8"><title>local-connect test page</title></head>
 <body>${body}<script type="module" src="/page.js"></script></body></html>`;
 
-/** Bundles a test page (`page.ts` or `components-page.ts`) with the official client (esbuild). */
-export async function bundlePage(entry: 'page.ts' | 'components-page.ts' = 'page.ts'): Promise<string> {
+/**
+ * Bundles a test page with an official client (esbuild): `page.ts` (web-core 2.18.0), `page-v3.ts`
+ * (web-core 3.5.0) or `components-page.ts` (connect-react 0.2.4-alpha.0).
+ */
+export async function bundlePage(
+  entry: 'page.ts' | 'page-v3.ts' | 'components-page.ts' = 'page.ts',
+): Promise<string> {
   const result = await build({
     entryPoints: [fileURLToPath(new URL(`./${entry}`, import.meta.url))],
     bundle: true,
@@ -77,24 +82,24 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-export interface TestPage {
+/** Any test page's API: the methods it puts on `window.lc`. */
+type AnyApi = Record<string, (...args: never[]) => unknown>;
+
+export interface TestPage<Api extends AnyApi = PageApi> {
   context: BrowserContext;
   page: Page;
   cdp: CDPSession;
   authenticatorId: string;
   /** Runs one of the page API's methods in the page. */
-  call<K extends keyof PageApi>(
-    method: K,
-    ...args: Parameters<PageApi[K]>
-  ): Promise<Awaited<ReturnType<PageApi[K]>>>;
+  call<K extends keyof Api>(method: K, ...args: Parameters<Api[K]>): Promise<Awaited<ReturnType<Api[K]>>>;
 }
 
 /** A fresh context (empty localStorage) with a CDP virtual platform authenticator (UV, resident keys). */
-export async function openTestPage(
+export async function openTestPage<Api extends AnyApi = PageApi>(
   browser: Browser,
   origin: string,
   options: { path?: string; prepare?: (context: BrowserContext) => Promise<void> } = {},
-): Promise<TestPage> {
+): Promise<TestPage<Api>> {
   const context = await browser.newContext();
   await options.prepare?.(context);
   const page = await context.newPage();
@@ -125,9 +130,9 @@ export async function openTestPage(
       page.evaluate(
         ([m, a]) => {
           const lc = (window as unknown as { lc: Record<string, (...x: unknown[]) => unknown> }).lc;
-          return lc[m as string]!(...(a as unknown[]));
+          return lc[m]!(...(a as unknown[]));
         },
-        [method, args] as const,
+        [method as string, args] as const,
       ) as never,
   };
 }

@@ -1,19 +1,16 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { start, type RunningServer } from '../../src/index';
-import { startActionServer, type ActionServer } from '../action-servers';
 import { backendClient } from '../backend';
-import { captureLog, testConfig } from '../fixtures';
+import { captureLog, testActions, testConfig, testUser } from '../fixtures';
 import { bundlePage, launchChromium, openTestPage, servePage, type TestPage } from './harness';
 
 // The proof with the official client: @corbado/web-core 2.18.0's ConnectService (the code
-// @corbado/connect-react 0.2.4-alpha.0 runs) in Chromium, real WebAuthn from the CDP virtual authenticator.
+// @corbado/connect-react 0.2.4-alpha.0 runs) in Chromium, real WebAuthn from the CDP virtual authenticator,
+// the test action scripts. Every test has its own user and its own browser context.
 
 const PROJECT_ID = 'pro-1';
-const SECRET = 'action-secret';
-const EMAIL = 'jane@example.com';
-const USERNAME = '7c1e2f3a-0000-4000-8000-00000000a001';
 
 interface PasskeyOperation {
   operationType: string;
@@ -37,57 +34,71 @@ describe('local-connect with the official Connect client in Chromium', () => {
   let browser: Browser;
   let page: { origin: string; close(): Promise<void> };
   let otherPage: { origin: string; close(): Promise<void> };
-  let actions: ActionServer;
   let server: RunningServer;
-  let tab: TestPage;
   let backend: ReturnType<typeof backendClient>;
   let clockOffsetMs = 0;
+  const actions = testActions({ preLoginTimeoutMs: 500 });
   const logs = captureLog();
+  const tabs: TestPage[] = [];
 
   beforeAll(async () => {
     const bundle = await bundlePage();
-    [page, otherPage, actions, browser] = await Promise.all([
-      servePage(bundle),
-      servePage(bundle),
-      startActionServer({ secret: SECRET, users: { [EMAIL]: USERNAME }, slowMs: 2000 }),
-      launchChromium(),
-    ]);
+    [page, otherPage, browser] = await Promise.all([servePage(bundle), servePage(bundle), launchChromium()]);
     server = await start({
       config: testConfig({
         rp: { id: 'localhost', name: 'Cognito Passkeys', origins: [page.origin] },
-        actions: {
-          preLoginUrl: `${actions.url}/pre-login`,
-          postAppendUrl: `${actions.url}/post-append`,
-          secret: SECRET,
-          timeoutMs: 500,
-        },
+        actions: actions.config,
       }),
       now: () => new Date(Date.now() + clockOffsetMs),
       log: logs.log,
     });
     backend = backendClient(server.url, PROJECT_ID, 'corbado1_test-secret');
-    tab = await openTestPage(browser, page.origin);
-    await tab.call('setup', PROJECT_ID, server.url);
+  });
+
+  afterEach(async () => {
+    await Promise.all(tabs.splice(0).map((tab) => tab.context.close()));
   });
 
   afterAll(async () => {
     await browser?.close();
-    await Promise.all([server?.stop(), actions?.close(), page?.close(), otherPage?.close()]);
+    await Promise.all([server?.stop(), page?.close(), otherPage?.close()]);
+    actions.cleanup();
   });
 
-  const appendToken = () =>
-    backend.createConnectToken('passkey-append', { identifier: USERNAME, displayName: EMAIL });
+  /** A fresh browser profile (context, localStorage, authenticator) on `origin`, the client set up. */
+  async function newTab(origin = page.origin): Promise<TestPage> {
+    const tab = await openTestPage(browser, origin);
+    tabs.push(tab);
+    await tab.call('setup', PROJECT_ID, server.url);
+    return tab;
+  }
+
+  function appendToken(user: { email: string; username: string }) {
+    return backend.createConnectToken('passkey-append', {
+      identifier: user.username,
+      displayName: user.email,
+    });
+  }
+
+  /** A user with one passkey, appended through the client in a fresh tab. */
+  async function userWithPasskey() {
+    const user = testUser();
+    const tab = await newTab();
+    expect((await tab.call('append', await appendToken(user))).ok).toBe(true);
+    return { ...user, tab };
+  }
 
   it('appends a passkey with an append token and runs post-append', async () => {
-    const token = await appendToken();
-    const result = await tab.call('append', token);
+    const user = testUser();
+    const tab = await newTab();
+    const result = await tab.call('append', await appendToken(user));
     expect(result).toMatchObject({
       ok: true,
-      val: { passkeyOperation: { operationType: 'append', identifierValue: EMAIL, identifierType: 'email' } },
+      val: {
+        passkeyOperation: { operationType: 'append', identifierValue: user.email, identifierType: 'email' },
+      },
     });
-    const postAppend = actions.calls.filter((c) => c.path === '/post-append');
-    expect(postAppend).toHaveLength(1);
-    expect(postAppend[0]).toMatchObject({ authorization: `Bearer ${SECRET}`, body: { username: USERNAME } });
+    expect(actions.postAppendCalls()).toContainEqual({ username: user.username });
     const { credentials } = await tab.cdp.send('WebAuthn.getCredentials', {
       authenticatorId: tab.authenticatorId,
     });
@@ -96,44 +107,37 @@ describe('local-connect with the official Connect client in Chromium', () => {
   });
 
   it('refuses a consumed append token', async () => {
-    // A second browser profile (its own authenticator), so the first one keeps exactly one passkey.
-    const second = await openTestPage(browser, page.origin);
-    try {
-      await second.call('setup', PROJECT_ID, server.url);
-      const token = await backend.createConnectToken('passkey-append', {
-        identifier: 'u-2',
-        displayName: 'b@x.io',
-      });
-      expect((await second.call('append', token)).ok).toBe(true);
-      const again = await second.call('append', token);
-      // The client carries the server's error.type in its message: `… (invalid_connect_token)`.
-      expect(again).toMatchObject({ ok: false, error: 'NonRecoverableError' });
-      expect((again as { message: string }).message).toContain('(invalid_connect_token)');
-    } finally {
-      await second.context.close();
-    }
+    const user = testUser();
+    const tab = await newTab();
+    const token = await appendToken(user);
+    expect((await tab.call('append', token)).ok).toBe(true);
+    const again = await tab.call('append', token);
+    // The client carries the server's error.type in its message: `… (invalid_connect_token)`.
+    expect(again).toMatchObject({ ok: false, error: 'NonRecoverableError' });
+    expect((again as { message: string }).message).toContain('(invalid_connect_token)');
   });
 
   it('excludes the passkeys a user already has', async () => {
-    const result = await tab.call('append', await appendToken());
+    const { tab, ...user } = await userWithPasskey();
+    const result = await tab.call('append', await appendToken(user));
     expect(result).toMatchObject({ ok: false, error: 'ExcludeCredentialsMatchError' });
   });
 
   it('logs in with a typed email; signedPasskeyData verifies once, for its user only', async () => {
-    const result = await tab.call('login', EMAIL);
+    const { email, username, tab } = await userWithPasskey();
+    const result = await tab.call('login', email);
     expect(result.ok).toBe(true);
     const val = (result as { val: LoginFinish }).val;
     expect(val.session).toBe(val.signedPasskeyData);
-    expect(val.passkeyOperation).toMatchObject({ operationType: 'verify', identifierValue: EMAIL });
+    expect(val.passkeyOperation).toMatchObject({ operationType: 'verify', identifierValue: email });
 
-    const header = decodeProtectedHeader(val.session);
-    expect(header).toMatchObject({
+    expect(decodeProtectedHeader(val.session)).toMatchObject({
       alg: 'RS256',
       typ: 'JWT',
       kid: expect.stringMatching(/^pki-/) as unknown,
     });
     const claims = decodeJwt(val.session);
-    expect(claims).toMatchObject({ iss: PROJECT_ID, webauthnId: USERNAME, isCUI: false });
+    expect(claims).toMatchObject({ iss: PROJECT_ID, webauthnId: username, isCUI: false });
     expect(claims.sub).toMatch(/^usr-\d+$/);
     expect(claims.exp! - claims.iat!).toBe(300);
     expect(claims.nbf).toBe(claims.iat! - 10);
@@ -142,50 +146,63 @@ describe('local-connect with the official Connect client in Chromium', () => {
 
     const parts = val.session.split('.');
     const tampered = [parts[0], parts[1], `${parts[2]!.slice(0, -4)}AAAA`].join('.');
-    expect(await backend.verifySignedPasskeyData(tampered, USERNAME)).toBe('invalid_signature');
+    expect(await backend.verifySignedPasskeyData(tampered, username)).toBe('invalid_signature');
     expect(await backend.verifySignedPasskeyData(val.session, 'someone-else')).toBe('user_mismatch');
-    expect(await backend.verifySignedPasskeyData(val.session, USERNAME)).toBe('success');
-    expect(await backend.verifySignedPasskeyData(val.session, USERNAME)).toBe('invalid_challenge');
+    expect(await backend.verifySignedPasskeyData(val.session, username)).toBe('success');
+    expect(await backend.verifySignedPasskeyData(val.session, username)).toBe('invalid_challenge');
 
     const lastLogin = JSON.parse(
       (await tab.call('storage', `cbo_connect_last_login-${PROJECT_ID}`))!,
     ) as object;
-    expect(lastLogin).toMatchObject({ identifierValue: EMAIL });
+    expect(lastLogin).toMatchObject({ identifierValue: email });
   });
 
   it('rejects signedPasskeyData once it has expired', async () => {
-    const result = await tab.call('login', EMAIL);
+    const { email, username, tab } = await userWithPasskey();
+    const result = await tab.call('login', email);
     const jwt = (result as { val: LoginFinish }).val.session;
     clockOffsetMs += 301_000;
     try {
-      expect(await backend.verifySignedPasskeyData(jwt, USERNAME)).toBe('invalid_challenge');
+      expect(await backend.verifySignedPasskeyData(jwt, username)).toBe('invalid_challenge');
     } finally {
       clockOffsetMs -= 301_000;
     }
   });
 
-  it('answers an unknown email with the "user not found" error', async () => {
-    const result = await tab.call('login', 'nobody@example.com');
+  it('answers an email pre-login does not know with the "user not found" error', async () => {
+    const tab = await newTab();
+    const result = await tab.call('login', testUser('unknown').email);
     expect(result).toMatchObject({ ok: false, error: 'ConnectUserNotFound' });
   });
 
-  it.each(['fail@example.com', 'slow@example.com'])('falls back when pre-login fails (%s)', async (email) => {
-    const result = await tab.call('login', email);
-    expect(result).toMatchObject({ ok: false, error: 'NoPasskeyAvailableError' });
-    expect(logs.events).toContainEqual(expect.objectContaining({ event: 'pre_login_failed' }));
+  it('hands a returned custom error to the client with its code', async () => {
+    const tab = await newTab();
+    const result = await tab.call('login', testUser('reset').email);
+    expect(result).toMatchObject({ ok: false, error: 'ConnectCustomError(reset_required)' });
   });
 
+  it.each(['silent', 'throw', 'hang', 'garbage'])(
+    'falls back quietly when pre-login gives a %s outcome',
+    async (kind) => {
+      const tab = await newTab();
+      const result = await tab.call('login', testUser(kind).email);
+      expect(result).toMatchObject({ ok: false, error: 'NoPasskeyAvailableError' });
+    },
+  );
+
   it('logs in through conditional UI without a typed identifier', async () => {
+    const { email, username, tab } = await userWithPasskey();
     const result = await tab.call('conditionalLogin');
     expect(result.ok).toBe(true);
     const val = (result as { val: LoginFinish }).val;
-    expect(decodeJwt(val.session)).toMatchObject({ webauthnId: USERNAME, isCUI: true });
-    expect(val.passkeyOperation.identifierValue).toBe(EMAIL);
-    expect(await backend.verifySignedPasskeyData(val.session, USERNAME)).toBe('success');
+    expect(decodeJwt(val.session)).toMatchObject({ webauthnId: username, isCUI: true });
+    expect(val.passkeyOperation.identifierValue).toBe(email);
+    expect(await backend.verifySignedPasskeyData(val.session, username)).toBe('success');
   });
 
   it('lists and deletes passkeys; list tokens are reusable, delete tokens are not', async () => {
-    const listToken = await backend.createConnectToken('passkey-list', { identifier: USERNAME });
+    const { username, tab } = await userWithPasskey();
+    const listToken = await backend.createConnectToken('passkey-list', { identifier: username });
     const listed = await tab.call('list', listToken);
     expect(listed.ok).toBe(true);
     const passkeys = (listed as { val: { passkeys: Passkey[] } }).val.passkeys;
@@ -196,7 +213,7 @@ describe('local-connect with the official Connect client in Chromium', () => {
     expect(Number.isNaN(new Date(passkey!.lastUsed).getTime())).toBe(false);
     expect(Array.isArray(passkey!.transport)).toBe(true);
 
-    const deleteToken = await backend.createConnectToken('passkey-delete', { identifier: USERNAME });
+    const deleteToken = await backend.createConnectToken('passkey-delete', { identifier: username });
     expect(await tab.call('remove', deleteToken, passkey!.id)).toEqual({
       ok: true,
       val: { credentialID: passkey!.id },
@@ -206,19 +223,19 @@ describe('local-connect with the official Connect client in Chromium', () => {
   });
 
   it('rejects a login with a passkey the server no longer knows', async () => {
+    const { username, tab } = await userWithPasskey();
+    const listToken = await backend.createConnectToken('passkey-list', { identifier: username });
+    const listed = (await tab.call('list', listToken)) as { val: { passkeys: Passkey[] } };
+    const deleteToken = await backend.createConnectToken('passkey-delete', { identifier: username });
+    expect((await tab.call('remove', deleteToken, listed.val.passkeys[0]!.id)).ok).toBe(true);
     // The virtual authenticator still holds the deleted credential; 0.2.4 reads the 404 as "passkey deleted".
     const result = await tab.call('conditionalLogin');
     expect(result).toMatchObject({ ok: false, error: 'ConnectConditionalUIPasskeyDeleted' });
   });
 
   it('serves no page origin outside the configured ones', async () => {
-    const stranger = await openTestPage(browser, otherPage.origin);
-    try {
-      await stranger.call('setup', PROJECT_ID, server.url);
-      expect(await stranger.call('loginInit')).toMatchObject({ ok: false, error: 'ConnectRequestTimedOut' });
-    } finally {
-      await stranger.context.close();
-    }
+    const stranger = await newTab(otherPage.origin);
+    expect(await stranger.call('loginInit')).toMatchObject({ ok: false, error: 'ConnectRequestTimedOut' });
   });
 
   it('rejects a WebAuthn response made on another origin', async () => {
@@ -234,19 +251,15 @@ describe('local-connect with the official Connect client in Chromium', () => {
     };
     const init = await post('append/init', {});
     const processId = init.body.processID as string;
-    const token = await backend.createConnectToken('passkey-append', {
-      identifier: 'u-3',
-      displayName: 'c@x.io',
-    });
-    const startRes = await post('append/start', { appendTokenValue: token, loadedMs: 0 }, processId);
-    const stranger = await openTestPage(browser, otherPage.origin);
-    try {
-      const attestation = await stranger.call('rawCreate', startRes.body.attestationOptions as string);
-      const finish = await post('append/finish', { attestationResponse: attestation }, processId);
-      expect(finish.status).toBe(400);
-      expect(finish.body).toMatchObject({ error: { type: 'webauthn_verification_failed' } });
-    } finally {
-      await stranger.context.close();
-    }
+    const startRes = await post(
+      'append/start',
+      { appendTokenValue: await appendToken(testUser()), loadedMs: 0 },
+      processId,
+    );
+    const stranger = await newTab(otherPage.origin);
+    const attestation = await stranger.call('rawCreate', startRes.body.attestationOptions as string);
+    const finish = await post('append/finish', { attestationResponse: attestation }, processId);
+    expect(finish.status).toBe(400);
+    expect(finish.body).toMatchObject({ error: { type: 'webauthn_verification_failed' } });
   });
 });

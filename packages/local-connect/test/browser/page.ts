@@ -3,6 +3,7 @@
 // @corbado/connect-react 0.2.4-alpha.0 runs) exposed on window for Playwright to drive.
 import {
   ConnectConditionalUIPasskeyDeleted,
+  ConnectCustomError,
   ConnectRequestTimedOut,
   ConnectService,
   ConnectUserNotFound,
@@ -25,6 +26,7 @@ interface ClientResult<T> {
 function errorName(e: unknown): string {
   if (e instanceof ConnectUserNotFound) return 'ConnectUserNotFound';
   if (e instanceof ConnectConditionalUIPasskeyDeleted) return 'ConnectConditionalUIPasskeyDeleted';
+  if (e instanceof ConnectCustomError) return `ConnectCustomError(${e.code})`;
   if (e instanceof ConnectRequestTimedOut) return 'ConnectRequestTimedOut';
   if (e instanceof ExcludeCredentialsMatchError) return 'ExcludeCredentialsMatchError';
   if (e instanceof NoPasskeyAvailableError) return 'NoPasskeyAvailableError';
