@@ -47,6 +47,10 @@ function Login() {
     } else if (step === 'CONFIRM_SIGN_IN_WITH_EMAIL_CODE') {
       setMode('email-code');
       setNotice('We sent a sign-in code to your email.');
+    } else if (step === 'RESET_PASSWORD') {
+      // The account was marked RESET_REQUIRED (Cognito's PasswordResetRequiredException): pre-login stops
+      // its passkeys too, so the way back is the reset, with the email already filled in.
+      router.push(`/reset-password?email=${encodeURIComponent(email.trim())}&reason=reset_required`);
     } else if (step === 'CONFIRM_SIGN_UP') {
       setError('Please confirm your email address first.');
       router.push(`/signup?email=${encodeURIComponent(email)}&step=confirm`);
@@ -98,6 +102,8 @@ function Login() {
               setMode('password');
             }}
             onLoaded={() => undefined}
+            // Shown when pre-login reveals an unknown email (REVEAL_UNKNOWN_USER): offer an account.
+            onSignupClick={() => router.push('/signup')}
             onError={(situation) => console.warn('passkey login', situation)}
           />
           <div className="links">
