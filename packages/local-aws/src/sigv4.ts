@@ -33,9 +33,12 @@ const AUTHORIZATION =
   /^AWS4-HMAC-SHA256 Credential=([\w]+)\/(\d{8})\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;.-]+),\s*Signature=([0-9a-f]{64})$/;
 const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 
+/** A header's value; only the request's own headers count (a signed header may be named `constructor`). */
 export function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value.join(',') : value;
+  if (!Object.hasOwn(headers, name)) return undefined;
+  const value: unknown = headers[name];
+  if (typeof value === 'string') return value;
+  return Array.isArray(value) ? value.join(',') : undefined;
 }
 
 /** The access key a request claims, read leniently, to decide which rules apply to it. */
@@ -81,7 +84,7 @@ export async function checkSignature(
   if (signingDate === undefined || !auth.signedHeaders.includes('host')) return 'incomplete';
   if (Math.abs(Date.now() - signingDate.getTime()) > MAX_SKEW_MS) return 'expired';
 
-  const headers: Record<string, string> = {};
+  const headers = Object.create(null) as Record<string, string>;
   for (const name of auth.signedHeaders) {
     const value = headerValue(req.headers, name);
     if (value === undefined) return 'mismatch';
@@ -92,7 +95,7 @@ export async function checkSignature(
   if (declared !== undefined && declared !== UNSIGNED_PAYLOAD && declared !== sha256Hex(req.body))
     return 'mismatch';
 
-  const query: Record<string, string | string[]> = {};
+  const query = Object.create(null) as Record<string, string | string[]>;
   for (const [key, value] of req.query) {
     const seen = query[key];
     query[key] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value];

@@ -122,7 +122,7 @@ function getCallerIdentity(caller: Caller): string {
 }
 
 function formParams(req: ReceivedRequest): Record<string, string> {
-  const params: Record<string, string> = {};
+  const params = Object.create(null) as Record<string, string>;
   for (const source of [req.query, new URLSearchParams(req.body.toString('utf8'))]) {
     for (const [key, value] of source) params[key] ??= value;
   }

@@ -47,16 +47,22 @@ describe('bad input on every operation', () => {
 });
 
 const SIG = `Signature=${'0'.repeat(64)}`;
+const AMZ_DATE = new Date()
+  .toISOString()
+  .replace(/[-:]/g, '')
+  .replace(/\.\d{3}/, '');
+const DAY = AMZ_DATE.slice(0, 8);
 /** Authorization headers from absent through malformed to well-formed with wrong values. */
 const AUTHORIZATIONS: (string | undefined)[] = [
   undefined,
   '',
   'AWS4-HMAC-SHA256',
-  'AWS4-HMAC-SHA256 Credential=AKIAJUNKTEST/20240101/us-east-1/sts/aws4_request',
-  `AWS4-HMAC-SHA256 Credential=AKIAJUNKTEST/20240101/us-east-1/sts/aws4_request, SignedHeaders=host, ${SIG}`,
-  `AWS4-HMAC-SHA256 Credential=AKIAJUNKTEST/20240101/us-east-1/sts/aws4_request, SignedHeaders=content-type;host;x-amz-date, ${SIG}`,
-  `AWS4-HMAC-SHA256 Credential=AKIAJUNKTEST/20240101/us-east-1/ssm/aws4_request, SignedHeaders=host, ${SIG}`,
-  `AWS4-HMAC-SHA256 Credential=ASIAAAAAAAAAAAAAAAAA/20240101/us-east-1/sts/aws4_request, SignedHeaders=host, ${SIG}`,
+  `AWS4-HMAC-SHA256 Credential=AKIAJUNKTEST/${DAY}/us-east-1/sts/aws4_request`,
+  `AWS4-HMAC-SHA256 Credential=AKIAJUNKTEST/${DAY}/us-east-1/sts/aws4_request, SignedHeaders=host, ${SIG}`,
+  `AWS4-HMAC-SHA256 Credential=AKIAJUNKTEST/${DAY}/us-east-1/sts/aws4_request, SignedHeaders=content-type;host;x-amz-date, ${SIG}`,
+  `AWS4-HMAC-SHA256 Credential=AKIAJUNKTEST/${DAY}/us-east-1/ssm/aws4_request, SignedHeaders=host, ${SIG}`,
+  `AWS4-HMAC-SHA256 Credential=AKIAJUNKTEST/${DAY}/us-east-1/sts/aws4_request, SignedHeaders=constructor;host;x-amz-date, ${SIG}`,
+  `AWS4-HMAC-SHA256 Credential=ASIAAAAAAAAAAAAAAAAA/${DAY}/us-east-1/sts/aws4_request, SignedHeaders=host, ${SIG}`,
   `AWS4-HMAC-SHA256 Credential=${'A'.repeat(5000)}/x, ${SIG}`,
 ];
 const FORMS = [
@@ -75,7 +81,8 @@ describe('bad input on STS', () => {
           method: 'POST',
           headers: {
             'content-type': 'application/x-www-form-urlencoded',
-            'x-amz-date': '20240101T000000Z',
+            // Now, so the signature is compared (an old date is refused before that).
+            'x-amz-date': AMZ_DATE,
             ...(authorization !== undefined ? { authorization } : {}),
           },
           body,
