@@ -1,22 +1,16 @@
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 
 import { TriggerError } from './errors';
 
 /**
- * Every AWS call ends well inside Cognito's 5 s trigger budget (and a Function URL caller's 3 s): one
- * connection second, two for the answer, one retry. No endpoint is set here, so `AWS_ENDPOINT_URL_SSM` and
- * `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER` can point the clients elsewhere.
+ * Every AWS call ends well inside Cognito's 5 s trigger budget: one connection second, two for the answer,
+ * one retry. No endpoint is set here, so `AWS_ENDPOINT_URL_SSM` can point the client elsewhere.
  */
 export const AWS_CLIENT_CONFIG = {
   maxAttempts: 2,
   requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 },
 };
-
-export function createCognitoClient(): CognitoIdentityProviderClient {
-  return new CognitoIdentityProviderClient(AWS_CLIENT_CONFIG);
-}
 
 export function createSsmClient(): SSMClient {
   return new SSMClient(AWS_CLIENT_CONFIG);

@@ -1,6 +1,6 @@
 /**
  * The error registry of this package. Untrusted input never throws (a trigger answers
- * `answerCorrect = false`, an action answers a 4xx); these are the caller's and the operator's mistakes.
+ * `answerCorrect = false`); these are the caller's and the operator's mistakes.
  *
  * - `invalid_config`: an environment key is missing or malformed; thrown at cold start, naming the key.
  * - `secret_unavailable`: the SSM SecureString could not be read (missing, denied, timed out).

@@ -2,6 +2,11 @@
 //   corbadoProjectId / CORBADO_PROJECT_ID     the Corbado project (a placeholder is used for a plain synth)
 //   sesFromEmail / SES_FROM_EMAIL             SES sender: enables email MFA on the new pool
 //   existingUserPoolId / EXISTING_USER_POOL_ID attach to an existing pool instead of creating one
+//   corbadoActionsPrincipal / CORBADO_ACTIONS_PRINCIPAL  the account ID or role ARN Corbado runs its actions
+//                                              as, from Corbado's console (required unless corbadoActions=off)
+//   actionsExternalId / CORBADO_ACTIONS_EXTERNAL_ID      the external ID the actions' role requires
+//                                              (default: derived from the stack's UUID)
+//   corbadoActions / CORBADO_ACTIONS           `off` creates no role for Corbado's actions
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 
@@ -13,6 +18,9 @@ const setting = (key: string, env: string): string | undefined =>
 
 const existingUserPoolId = setting('existingUserPoolId', 'EXISTING_USER_POOL_ID');
 const sesFromEmail = setting('sesFromEmail', 'SES_FROM_EMAIL');
+const corbadoActionsPrincipal = setting('corbadoActionsPrincipal', 'CORBADO_ACTIONS_PRINCIPAL');
+const actionsExternalId = setting('actionsExternalId', 'CORBADO_ACTIONS_EXTERNAL_ID');
+const enableActions = setting('corbadoActions', 'CORBADO_ACTIONS') !== 'off';
 
 new CorbadoPasskeysStack(app, 'CognitoPasskeys', {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION ?? 'us-east-1' },
@@ -20,6 +28,9 @@ new CorbadoPasskeysStack(app, 'CognitoPasskeys', {
   passkeys: {
     corbadoProjectId: setting('corbadoProjectId', 'CORBADO_PROJECT_ID') ?? 'pro-0000000000000000000',
     ...(sesFromEmail ? { sesEmail: { fromEmail: sesFromEmail } } : {}),
+    enableActions,
+    ...(corbadoActionsPrincipal ? { corbadoActionsPrincipal } : {}),
+    ...(actionsExternalId ? { actionsExternalId } : {}),
   },
 });
 

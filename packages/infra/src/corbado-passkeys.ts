@@ -2,13 +2,24 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { ENV, type EnvKey } from '@cognito-passkeys/cognito-triggers/config';
+import { ENV_DEFAULTS, HANDLER_ENV, type HandlerName } from '@cognito-passkeys/cognito-triggers/config/env';
+import { ACTION_ENV } from '@cognito-passkeys/corbado-actions/contract';
 import {
-  ENV_DEFAULTS,
-  HANDLER_ENV,
-  type HandlerName,
-  type PostAppendMfaMethod,
-} from '@cognito-passkeys/cognito-triggers/config/env';
-import { Arn, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+  ACTION_ROLE_ACTIONS,
+  ACTION_ROLE_MAX_SESSION_SECONDS,
+} from '@cognito-passkeys/corbado-actions/role-policy';
+import {
+  Annotations,
+  Arn,
+  Aws,
+  CfnOutput,
+  Duration,
+  Fn,
+  RemovalPolicy,
+  Stack,
+  Token,
+  Validations,
+} from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -16,6 +27,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+
+import { CorbadoPasskeysConfigError } from './errors';
 
 /** Where the handler sources live: `packages/cognito-triggers/src/handlers/<name>.ts`. */
 const TRIGGERS_PACKAGE = dirname(
@@ -32,8 +45,8 @@ export interface CorbadoPasskeysProps {
    */
   readonly existingUserPool?: cognito.IUserPool;
   /**
-   * SES sender for the new pool's mail; email MFA (what post-append turns on by default) needs it.
-   * Ignored with `existingUserPool`.
+   * SES sender for the new pool's mail; email MFA (what the post-append action turns on by default) needs
+   * it. Ignored with `existingUserPool`.
    * @default Cognito's own mailer, and no email MFA
    */
   readonly sesEmail?: { readonly fromEmail: string; readonly fromName?: string; readonly sesRegion?: string };
@@ -50,21 +63,32 @@ export interface CorbadoPasskeysProps {
    */
   readonly corbadoApiSecretParameterName?: string;
   /**
-   * Name of the SSM SecureString parameter holding the shared secret of the Corbado actions.
-   * @default '/cognito-passkeys/action-secret'
+   * Create the cross-account role Corbado's pre-login and post-append actions assume to reach the pool.
+   * Turn it off only if Corbado runs no actions for this pool (or you manage that role yourself).
+   * @default true
    */
-  readonly actionSecretParameterName?: string;
+  readonly enableActions?: boolean;
+  /**
+   * The AWS principal Corbado runs its actions as, copied from Corbado's console: an account ID
+   * (`123456789012`) or an IAM role or user ARN. Corbado's public material does not name it, so it is
+   * configuration. Required when `enableActions` is on.
+   * @default none: synthesis fails with `missing_actions_principal` while actions are on
+   */
+  readonly corbadoActionsPrincipal?: string;
+  /**
+   * The external ID the role's trust policy requires (`sts:ExternalId`), set as the actions'
+   * `EXTERNAL_ID` in Corbado's console. It keeps another Corbado project that learns the role ARN from
+   * having its actions assume the role. 2–1224 characters of `[\w+=,.@:/-]`.
+   * @default `cognito-passkeys-<UUID of this CloudFormation stack>`: stable for the stack's life, not
+   *   derivable from the code, the account ID or the stack name (see README, "The external ID")
+   */
+  readonly actionsExternalId?: string;
   /**
    * A customer-managed KMS key the SecureStrings are encrypted with; the functions may decrypt with it
    * only through SSM. The AWS-managed `aws/ssm` key needs no grant (its key policy allows use through SSM).
    * @default the AWS-managed key `aws/ssm`
    */
   readonly parameterKey?: kms.IKey;
-  /**
-   * The MFA method post-append enables for a user with none.
-   * @default 'EMAIL_OTP' when the pool can send email MFA (`sesEmail`, or an existing pool), else 'NONE'
-   */
-  readonly postAppendMfaMethod?: PostAppendMfaMethod;
   /**
    * Passkey answers one sign-in may try before it fails.
    * @default 3
@@ -89,30 +113,30 @@ export interface CorbadoPasskeysProps {
 
 /**
  * Passkey sign-in for a Cognito user pool with Corbado Connect: the three custom-auth triggers, an app
- * client for CUSTOM_AUTH + SRP, and the pre-login / post-append actions behind Function URLs, each with
- * least-privilege IAM and its environment written from the handlers' own contract.
+ * client for CUSTOM_AUTH + SRP, and the cross-account role Corbado's pre-login / post-append action
+ * scripts assume, each with least-privilege IAM; the triggers' environment is written from their own
+ * contract, the role's policy from the actions' own list.
  */
 export class CorbadoPasskeys extends Construct {
   readonly userPool: cognito.IUserPool;
   readonly userPoolClient: cognito.UserPoolClient;
   readonly functions: Record<HandlerName, NodejsFunction>;
-  readonly preLoginUrl: lambda.FunctionUrl;
-  readonly postAppendUrl: lambda.FunctionUrl;
+  /** The role Corbado's actions assume; undefined with `enableActions: false`. */
+  readonly actionsRole: iam.Role | undefined;
+  /** The external ID that role requires (a token when generated); undefined with `enableActions: false`. */
+  readonly actionsExternalId: string | undefined;
 
   constructor(scope: Construct, id: string, props: CorbadoPasskeysProps) {
     super(scope, id);
     const stack = Stack.of(this);
 
+    // Prop mistakes fail first, before anything is bundled.
+    const enableActions = props.enableActions ?? true;
+    const actionsPrincipal = enableActions ? parseActionsPrincipal(props.corbadoActionsPrincipal) : undefined;
+    if (props.actionsExternalId !== undefined) checkExternalId(props.actionsExternalId);
+
     const corbadoApiSecretParameterName =
       props.corbadoApiSecretParameterName ?? '/cognito-passkeys/corbado-api-secret';
-    const actionSecretParameterName = props.actionSecretParameterName ?? '/cognito-passkeys/action-secret';
-    const canSendEmailMfa = props.existingUserPool !== undefined || props.sesEmail !== undefined;
-    const postAppendMfaMethod = props.postAppendMfaMethod ?? (canSendEmailMfa ? 'EMAIL_OTP' : 'NONE');
-    if (postAppendMfaMethod === 'EMAIL_OTP' && !canSendEmailMfa) {
-      throw new Error(
-        'CorbadoPasskeys: postAppendMfaMethod EMAIL_OTP needs sesEmail (Cognito sends email MFA through SES)',
-      );
-    }
 
     const ownPool = props.existingUserPool === undefined ? this.createUserPool(props.sesEmail) : undefined;
     this.userPool = ownPool ?? props.existingUserPool!;
@@ -127,9 +151,6 @@ export class CorbadoPasskeys extends Construct {
       [ENV.maxPasskeyAttempts]: String(
         props.maxPasskeyAttempts ?? Number(ENV_DEFAULTS[ENV.maxPasskeyAttempts]),
       ),
-      [ENV.actionSecretParameter]: actionSecretParameterName,
-      [ENV.userPoolId]: this.userPool.userPoolId,
-      [ENV.postAppendMfaMethod]: postAppendMfaMethod,
       [ENV.secretCacheSeconds]: String(
         props.secretCacheTtl?.toSeconds() ?? Number(ENV_DEFAULTS[ENV.secretCacheSeconds]),
       ),
@@ -150,8 +171,6 @@ export class CorbadoPasskeys extends Construct {
       'define-auth-challenge': fn('define-auth-challenge', Duration.seconds(3)),
       'create-auth-challenge': fn('create-auth-challenge', Duration.seconds(3)),
       'verify-auth-challenge-response': fn('verify-auth-challenge-response', Duration.seconds(4)),
-      'pre-login': fn('pre-login', Duration.seconds(5)),
-      'post-append': fn('post-append', Duration.seconds(5)),
     };
 
     this.grantParameterRead(
@@ -159,18 +178,6 @@ export class CorbadoPasskeys extends Construct {
       corbadoApiSecretParameterName,
       props.parameterKey,
     );
-    for (const action of ['pre-login', 'post-append'] as const) {
-      this.grantParameterRead(this.functions[action], actionSecretParameterName, props.parameterKey);
-    }
-    const poolActions: Record<'pre-login' | 'post-append', string[]> = {
-      'pre-login': ['cognito-idp:AdminGetUser', 'cognito-idp:ListUsers'],
-      'post-append': ['cognito-idp:AdminGetUser', 'cognito-idp:AdminSetUserMFAPreference'],
-    };
-    for (const [action, actions] of Object.entries(poolActions) as [keyof typeof poolActions, string[]][]) {
-      this.functions[action].addToRolePolicy(
-        new iam.PolicyStatement({ actions, resources: [this.userPool.userPoolArn] }),
-      );
-    }
 
     const triggers = {
       'define-auth-challenge': cognito.UserPoolOperation.DEFINE_AUTH_CHALLENGE,
@@ -202,20 +209,67 @@ export class CorbadoPasskeys extends Construct {
       authSessionValidity: Duration.minutes(3),
     });
 
-    // The actions are called by Corbado over the internet: no IAM auth is possible there, so the Function
-    // URLs are public and every request must carry the shared bearer secret (checked in constant time).
-    this.preLoginUrl = this.functions['pre-login'].addFunctionUrl({
-      authType: lambda.FunctionUrlAuthType.NONE,
-    });
-    this.postAppendUrl = this.functions['post-append'].addFunctionUrl({
-      authType: lambda.FunctionUrlAuthType.NONE,
-    });
+    if (actionsPrincipal) {
+      this.actionsExternalId = props.actionsExternalId ?? generatedExternalId();
+      this.actionsRole = this.createActionsRole(actionsPrincipal, this.actionsExternalId);
+      if (ownPool && props.sesEmail === undefined) {
+        Annotations.of(this).addWarningV2(
+          '@cognito-passkeys/infra:post-append-without-email-mfa',
+          'The new pool offers no email MFA without sesEmail, so the post-append action cannot turn MFA on ' +
+            'for new passkey users; pass sesEmail, or leave the post-append action out in Corbado.',
+        );
+      }
+    }
 
-    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
-    new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
-    new CfnOutput(this, 'Region', { value: stack.region });
-    new CfnOutput(this, 'PreLoginActionUrl', { value: this.preLoginUrl.url });
-    new CfnOutput(this, 'PostAppendActionUrl', { value: this.postAppendUrl.url });
+    // Each description names where the value goes: the web app's environment, the actions' in Corbado.
+    const action = (key: string) => (actionsPrincipal ? `Corbado action ${key}` : undefined);
+    const goesTo = (...targets: (string | undefined)[]) => targets.filter(Boolean).join('; ');
+    new CfnOutput(this, 'UserPoolId', {
+      value: this.userPool.userPoolId,
+      description: `The user pool (${goesTo('web app COGNITO_USER_POOL_ID', action(ACTION_ENV.userPoolId))})`,
+    });
+    new CfnOutput(this, 'UserPoolClientId', {
+      value: this.userPoolClient.userPoolClientId,
+      description: 'The app client (web app COGNITO_CLIENT_ID)',
+    });
+    new CfnOutput(this, 'Region', {
+      value: stack.region,
+      description: `The pool's region${actionsPrincipal ? ` (${action(ACTION_ENV.region)})` : ''}`,
+    });
+    if (this.actionsRole && this.actionsExternalId !== undefined) {
+      new CfnOutput(this, 'ActionsRoleArn', {
+        value: this.actionsRole.roleArn,
+        description: `The role Corbado's actions assume (Corbado action ${ACTION_ENV.assumeRoleArn})`,
+      });
+      new CfnOutput(this, 'ActionsExternalId', {
+        value: this.actionsExternalId,
+        description: `The external ID that role requires (Corbado action ${ACTION_ENV.externalId})`,
+      });
+    }
+  }
+
+  /**
+   * The cross-account role of Corbado's action scripts (spec: corbado-connect.md §1.4b): trusted by the
+   * principal Corbado runs them as, only with the external ID, allowed exactly the Cognito calls the
+   * scripts make, on this pool only, for at most the session length the scripts ask for.
+   */
+  private createActionsRole(principal: iam.IPrincipal, externalId: string): iam.Role {
+    return new iam.Role(this, 'ActionsRole', {
+      assumedBy: principal,
+      externalIds: [externalId],
+      maxSessionDuration: Duration.seconds(ACTION_ROLE_MAX_SESSION_SECONDS),
+      description: "Assumed by Corbado Connect's pre-login and post-append actions to read one user pool",
+      inlinePolicies: {
+        CognitoUserPool: new iam.PolicyDocument({
+          statements: [
+            new iam.PolicyStatement({
+              actions: [...ACTION_ROLE_ACTIONS],
+              resources: [this.userPool.userPoolArn],
+            }),
+          ],
+        }),
+      },
+    });
   }
 
   private createUserPool(sesEmail: CorbadoPasskeysProps['sesEmail']): cognito.UserPool {
@@ -341,4 +395,47 @@ export class CorbadoPasskeys extends Construct {
       );
     }
   }
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+const ROLE_OR_USER_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/;
+// STS AssumeRole: ExternalId is 2–1224 characters of [\w+=,.@:/-] (API reference, AssumeRole).
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+
+/** The principal Corbado's actions run as: an account (its root, so its admins decide who) or one role or user. */
+function parseActionsPrincipal(value: string | undefined): iam.IPrincipal {
+  if (value === undefined || value.trim() === '') {
+    throw new CorbadoPasskeysConfigError(
+      'missing_actions_principal',
+      'CorbadoPasskeys: corbadoActionsPrincipal is required while actions are enabled: the AWS account ID ' +
+        "or IAM role ARN Corbado runs its actions as, from Corbado's console; or set enableActions: false",
+    );
+  }
+  // A token (a CfnParameter, say) cannot be checked here; IAM accepts an account ID or an ARN as AWS principal.
+  if (Token.isUnresolved(value)) return new iam.ArnPrincipal(value);
+  const principal = value.trim();
+  if (ACCOUNT_ID.test(principal)) return new iam.AccountPrincipal(principal);
+  if (ROLE_OR_USER_ARN.test(principal)) return new iam.ArnPrincipal(principal);
+  throw new CorbadoPasskeysConfigError(
+    'invalid_actions_principal',
+    'CorbadoPasskeys: corbadoActionsPrincipal must be a 12-digit AWS account ID or an IAM role or user ARN',
+  );
+}
+
+function checkExternalId(value: string): void {
+  if (!Token.isUnresolved(value) && !EXTERNAL_ID.test(value)) {
+    throw new CorbadoPasskeysConfigError(
+      'invalid_external_id',
+      'CorbadoPasskeys: actionsExternalId must be 2–1224 characters of letters, digits and +=,.@:/-_',
+    );
+  }
+}
+
+/**
+ * The UUID CloudFormation gave this stack when it was created (`arn:…:stack/<name>/<uuid>`): the same on
+ * every deploy, new only if the stack is deleted and created again (with a new role ARN too). Nothing in
+ * the code, the account ID or the stack name reveals it; anyone who may read the stack in the account can.
+ */
+function generatedExternalId(): string {
+  return Fn.join('', ['cognito-passkeys-', Fn.select(2, Fn.split('/', Aws.STACK_ID))]);
 }

@@ -1,2 +1,3 @@
 export { CorbadoPasskeys, type CorbadoPasskeysProps } from './corbado-passkeys';
 export { CorbadoPasskeysStack, type CorbadoPasskeysStackProps } from './stack';
+export { CorbadoPasskeysConfigError, INFRA_ERROR_CODES, type InfraErrorCode } from './errors';

@@ -2,6 +2,11 @@
 // Gated: runs only when the CDK outputs file exists (`cdk deploy --outputs-file cdk-outputs.json`;
 // another path with CDK_OUTPUTS_FILE), with AWS credentials that may administer the pool. Otherwise it
 // says it was skipped and exits 0.
+//
+// The actions role is checked from the caller's side: no session without the external ID, ever. Whether the
+// role lets in the right principal and allows exactly the three Cognito actions is checked only when these
+// credentials are that principal (deploy with -c corbadoActionsPrincipal=<this account ID> to test it);
+// otherwise that check says it was skipped.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,11 +15,18 @@ import { resolve } from 'node:path';
 import {
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
+  AdminGetUserCommand,
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
+  ListUsersCommand,
   NotAuthorizedException,
   RespondToAuthChallengeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { AssumeRoleCommand, STSClient, type Credentials } from '@aws-sdk/client-sts';
+import {
+  ACTION_ROLE_MAX_SESSION_SECONDS,
+  ACTION_ROLE_SESSION_NAME,
+} from '@cognito-passkeys/corbado-actions/role-policy';
 
 const outputsFile = resolve(process.env.CDK_OUTPUTS_FILE ?? 'cdk-outputs.json');
 if (!existsSync(outputsFile)) {
@@ -26,15 +38,43 @@ if (!existsSync(outputsFile)) {
 
 const stacks = JSON.parse(readFileSync(outputsFile, 'utf8')) as Record<string, Record<string, string>>;
 const outputs = Object.assign({}, ...Object.values(stacks)) as Record<string, string>;
-const output = (name: string): string => {
+const optionalOutput = (name: string): string | undefined => {
   const key = Object.keys(outputs).find((k) => k.includes(name));
-  if (!key) throw new Error(`the outputs file has no ${name}`);
-  return outputs[key]!;
+  return key === undefined ? undefined : outputs[key];
+};
+const output = (name: string): string => {
+  const value = optionalOutput(name);
+  if (value === undefined) throw new Error(`the outputs file has no ${name}`);
+  return value;
 };
 const userPoolId = output('UserPoolId');
 const clientId = output('UserPoolClientId');
 const region = output('Region');
-const cognito = new CognitoIdentityProviderClient({ region });
+const actionsRoleArn = optionalOutput('ActionsRoleArn');
+const actionsExternalId = optionalOutput('ActionsExternalId');
+const requestHandler = { connectionTimeout: 3000, requestTimeout: 10_000 };
+const cognito = new CognitoIdentityProviderClient({ region, requestHandler });
+const sts = new STSClient({ region, requestHandler });
+
+const errorName = (error: unknown): string => (error instanceof Error ? error.name : typeof error);
+
+/** Assumes the actions role as Corbado's scripts do; answers the error's name when STS refuses. */
+async function assumeActionsRole(externalId: string | undefined): Promise<Credentials | string> {
+  try {
+    const { Credentials: credentials } = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: actionsRoleArn,
+        RoleSessionName: ACTION_ROLE_SESSION_NAME,
+        DurationSeconds: ACTION_ROLE_MAX_SESSION_SECONDS,
+        ...(externalId === undefined ? {} : { ExternalId: externalId }),
+      }),
+    );
+    assert.ok(credentials, 'AssumeRole answered without credentials');
+    return credentials;
+  } catch (error) {
+    return errorName(error);
+  }
+}
 
 let passed = 0;
 let failed = 0;
@@ -99,17 +139,44 @@ try {
     },
   );
 
-  for (const name of ['PreLoginActionUrl', 'PostAppendActionUrl']) {
-    await check(`${name} refuses a request without the shared secret`, async () => {
-      const response = await fetch(output(name), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ identifier: email, username: email }),
-        signal: AbortSignal.timeout(10_000),
-      });
-      assert.equal(response.status, 401);
-      assert.deepEqual(await response.json(), { error: { code: 'unauthorized' } });
+  if (actionsRoleArn === undefined || actionsExternalId === undefined) {
+    console.log('skip the actions role checks: the stack was deployed with corbadoActions=off');
+  } else {
+    await check('the actions role gives no session without the external ID', async () => {
+      assert.equal(await assumeActionsRole(undefined), 'AccessDenied');
+      assert.equal(await assumeActionsRole(`${actionsExternalId}-wrong`), 'AccessDenied');
     });
+
+    const session = await assumeActionsRole(actionsExternalId);
+    if (typeof session === 'string') {
+      console.log(
+        `skip the actions role's permissions: these credentials are not its trusted principal (${session})`,
+      );
+    } else {
+      await check('the actions role may look users up in this pool and do nothing else', async () => {
+        const asAction = new CognitoIdentityProviderClient({
+          region,
+          requestHandler,
+          credentials: {
+            accessKeyId: session.AccessKeyId!,
+            secretAccessKey: session.SecretAccessKey!,
+            sessionToken: session.SessionToken!,
+          },
+        });
+        const user = await asAction.send(
+          new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }),
+        );
+        assert.equal(user.UserStatus, 'FORCE_CHANGE_PASSWORD');
+        const found = await asAction.send(
+          new ListUsersCommand({ UserPoolId: userPoolId, Filter: `email = "${email}"`, Limit: 1 }),
+        );
+        assert.equal(found.Users?.length, 1);
+        const denied = await asAction
+          .send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: email }))
+          .then(() => 'allowed', errorName);
+        assert.equal(denied, 'AccessDeniedException');
+      });
+    }
   }
 } finally {
   await cognito.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: email }));

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { TriggerError } from '../errors';
-import { HANDLER_ENV, loadPostAppendConfig, loadVerifyConfig } from './env';
+import { HANDLER_ENV, loadDefineConfig, loadVerifyConfig } from './env';
 import { ENV } from './keys';
 
 const verifyEnv = {
@@ -49,14 +49,16 @@ describe('configuration', () => {
     expect(() => loadVerifyConfig(env)).toThrow(key);
   });
 
-  it('rejects an unknown MFA method and a malformed pool ID', () => {
-    const env = {
-      [ENV.userPoolId]: 'local_123',
-      [ENV.actionSecretParameter]: '/x',
-      [ENV.postAppendMfaMethod]: 'TOTP',
-    };
-    expect(() => loadPostAppendConfig(env)).toThrow(ENV.userPoolId);
-    expect(() => loadPostAppendConfig(env)).toThrow(ENV.postAppendMfaMethod);
+  it.each([
+    ['unset', undefined, 3],
+    ['empty', '', 3],
+    ['set', '5', 5],
+  ])('reads the attempt limit when %s', (_name, value, expected) => {
+    expect(loadDefineConfig({ [ENV.maxPasskeyAttempts]: value })).toEqual({ maxPasskeyAttempts: expected });
+  });
+
+  it.each(['0', '11', 'three'])('rejects the attempt limit %s', (value) => {
+    expect(codeOf(() => loadDefineConfig({ [ENV.maxPasskeyAttempts]: value }))).toBe('invalid_config');
   });
 
   it('lists exactly the keys each handler reads', () => {
@@ -70,7 +72,12 @@ describe('configuration', () => {
       ].sort(),
     );
     expect(HANDLER_ENV['create-auth-challenge']).toEqual([]);
-    expect(HANDLER_ENV['post-append']).toContain(ENV.postAppendMfaMethod);
+    expect(HANDLER_ENV['define-auth-challenge']).toEqual([ENV.maxPasskeyAttempts]);
+    expect(Object.keys(HANDLER_ENV).sort()).toEqual([
+      'create-auth-challenge',
+      'define-auth-challenge',
+      'verify-auth-challenge-response',
+    ]);
   });
 });
 
@@ -95,10 +102,9 @@ describe('cold start', () => {
   });
 
   it('starts a handler with good config', async () => {
-    vi.stubEnv(ENV.userPoolId, 'us-east-1_AbCdEf123');
-    vi.stubEnv(ENV.actionSecretParameter, '/cognito-passkeys/action-secret');
+    for (const [key, value] of Object.entries(verifyEnv)) vi.stubEnv(key, value);
     vi.stubEnv('AWS_REGION', 'us-east-1');
-    const module = await import('../handlers/post-append');
+    const module = await import('../handlers/verify-auth-challenge-response');
     expect(typeof module.handler).toBe('function');
   });
 });

@@ -3,15 +3,10 @@ import { z } from 'zod';
 import { TriggerError } from '../errors';
 import { ENV, type EnvKey } from './keys';
 
-/** MFA methods post-append may turn on; `NONE` leaves MFA alone. */
-export const POST_APPEND_MFA_METHODS = ['EMAIL_OTP', 'SOFTWARE_TOKEN', 'SMS', 'NONE'] as const;
-export type PostAppendMfaMethod = (typeof POST_APPEND_MFA_METHODS)[number];
-
 /** Defaults of the optional keys; the CDK stack writes them explicitly from here. */
 export const ENV_DEFAULTS = {
   [ENV.corbadoTimeoutMs]: '3000',
   [ENV.maxPasskeyAttempts]: '3',
-  [ENV.postAppendMfaMethod]: 'EMAIL_OTP',
   [ENV.secretCacheSeconds]: '300',
 } as const satisfies Partial<Record<EnvKey, string>>;
 
@@ -32,10 +27,6 @@ const ssmName = z
   .string()
   .trim()
   .regex(/^[a-zA-Z0-9_.\-/]{1,2048}$/, 'must be an SSM parameter name');
-const userPoolId = z
-  .string()
-  .trim()
-  .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d_[a-zA-Z0-9]+$/, 'must be a user pool ID such as us-east-1_Abc123');
 
 const defineSchema = z.object({
   [ENV.maxPasskeyAttempts]: intInRange(1, 10).default(3),
@@ -49,21 +40,11 @@ const verifySchema = z.object({
   [ENV.corbadoTimeoutMs]: intInRange(100, 4000).default(3000),
   [ENV.secretCacheSeconds]: intInRange(0, 3600).default(300),
 });
-const actionSchema = z.object({
-  [ENV.userPoolId]: userPoolId,
-  [ENV.actionSecretParameter]: ssmName,
-  [ENV.secretCacheSeconds]: intInRange(0, 3600).default(300),
-});
-const postAppendSchema = actionSchema.extend({
-  [ENV.postAppendMfaMethod]: z.enum(POST_APPEND_MFA_METHODS).default('EMAIL_OTP'),
-});
 
 const SCHEMAS = {
   'define-auth-challenge': defineSchema,
   'create-auth-challenge': createSchema,
   'verify-auth-challenge-response': verifySchema,
-  'pre-login': actionSchema,
-  'post-append': postAppendSchema,
 } as const;
 
 export type HandlerName = keyof typeof SCHEMAS;
@@ -81,8 +62,6 @@ export type VerifyConfig = {
   corbadoTimeoutMs: number;
   secretCacheSeconds: number;
 };
-export type ActionConfig = { userPoolId: string; actionSecretParameter: string; secretCacheSeconds: number };
-export type PostAppendConfig = ActionConfig & { postAppendMfaMethod: PostAppendMfaMethod };
 
 type Env = Record<string, string | undefined>;
 
@@ -120,24 +99,5 @@ export function loadVerifyConfig(env: Env = process.env): VerifyConfig {
     corbadoApiSecretParameter: parsed[ENV.corbadoApiSecretParameter],
     corbadoTimeoutMs: parsed[ENV.corbadoTimeoutMs],
     secretCacheSeconds: parsed[ENV.secretCacheSeconds],
-  };
-}
-
-export function loadPreLoginConfig(env: Env = process.env): ActionConfig {
-  const parsed = parse('pre-login', actionSchema, env);
-  return {
-    userPoolId: parsed[ENV.userPoolId],
-    actionSecretParameter: parsed[ENV.actionSecretParameter],
-    secretCacheSeconds: parsed[ENV.secretCacheSeconds],
-  };
-}
-
-export function loadPostAppendConfig(env: Env = process.env): PostAppendConfig {
-  const parsed = parse('post-append', postAppendSchema, env);
-  return {
-    userPoolId: parsed[ENV.userPoolId],
-    actionSecretParameter: parsed[ENV.actionSecretParameter],
-    secretCacheSeconds: parsed[ENV.secretCacheSeconds],
-    postAppendMfaMethod: parsed[ENV.postAppendMfaMethod],
   };
 }

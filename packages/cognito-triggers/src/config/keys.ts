@@ -1,5 +1,5 @@
 /**
- * The environment contract of every Lambda in this package. The handlers parse these keys (one schema per
+ * The environment contract of the three trigger Lambdas. The handlers parse these keys (one schema per
  * handler, parsed once at cold start) and the CDK stack writes exactly these keys, importing this module:
  * the names exist in one place only.
  */
@@ -14,12 +14,6 @@ export const ENV = {
   corbadoTimeoutMs: 'CORBADO_TIMEOUT_MS',
   /** How many passkey answers one sign-in may try in total before define-auth-challenge fails it. */
   maxPasskeyAttempts: 'MAX_PASSKEY_ATTEMPTS',
-  /** Name of the SSM SecureString parameter that holds the shared secret of the Corbado actions. */
-  actionSecretParameter: 'ACTION_SECRET_PARAMETER',
-  /** The user pool the actions read and update (`us-east-1_Xxxxxxxxx`). */
-  userPoolId: 'USER_POOL_ID',
-  /** The MFA method post-append enables for a user with none: `EMAIL_OTP`, `SOFTWARE_TOKEN`, `SMS` or `NONE`. */
-  postAppendMfaMethod: 'POST_APPEND_MFA_METHOD',
   /** How long a secret read from SSM is cached, in seconds. */
   secretCacheSeconds: 'SECRET_CACHE_SECONDS',
 } as const;

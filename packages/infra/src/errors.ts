@@ -1,0 +1,25 @@
+/**
+ * The error registry of this package: mistakes in the props a CDK app passes, thrown while the construct
+ * is built, so `cdk synth` fails before anything is bundled or deployed.
+ *
+ * - `missing_actions_principal`: actions are on but `corbadoActionsPrincipal` is not set.
+ * - `invalid_actions_principal`: `corbadoActionsPrincipal` is neither an account ID nor an IAM role or user ARN.
+ * - `invalid_external_id`: `actionsExternalId` breaks STS's rule (2–1224 characters of `[\w+=,.@:/-]`).
+ */
+export const INFRA_ERROR_CODES = [
+  'missing_actions_principal',
+  'invalid_actions_principal',
+  'invalid_external_id',
+] as const;
+export type InfraErrorCode = (typeof INFRA_ERROR_CODES)[number];
+
+export class CorbadoPasskeysConfigError extends Error {
+  override readonly name = 'CorbadoPasskeysConfigError';
+  readonly code: InfraErrorCode;
+
+  constructor(code: InfraErrorCode, message: string) {
+    // The code leads the message: `cdk synth` prints only the message of an error thrown by the app.
+    super(`[${code}] ${message}`);
+    this.code = code;
+  }
+}
