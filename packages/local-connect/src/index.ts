@@ -1,7 +1,10 @@
 export { start, type RunningServer, type StartOptions } from './server';
+export { ActionRunner, type ActionRunnerOptions } from './actions';
 export {
+  actionSchema,
   localConnectConfigSchema,
   parseConfig,
+  type ActionConfig,
   type LocalConnectConfig,
   type ResolvedConfig,
 } from './config';
