@@ -218,7 +218,7 @@ async function afterPassword(ctx: Context, pool: Pool, client: Client, user: Use
   if (user.status === 'UNCONFIRMED')
     throw new ServiceError('UserNotConfirmedException', 'User is not confirmed.');
   if (user.status === 'RESET_REQUIRED')
-    throw new ServiceError('NotAuthorizedException', 'Password reset required for the user');
+    throw new ServiceError('PasswordResetRequiredException', 'Password reset required for the user');
   if (user.status === 'FORCE_CHANGE_PASSWORD') {
     const attributes = attributesOf(user);
     const { sub: _sub, email_verified: _verified, ...editable } = attributes;

@@ -537,6 +537,11 @@ export function forgotPassword(ctx: Context, body: Record<string, unknown>): unk
       'Cannot reset password for the user as there is no registered/verified email or phone_number',
     );
   }
+  return { CodeDeliveryDetails: sendPasswordResetCode(ctx, pool, user, email) };
+}
+
+/** A code for ConfirmForgotPassword, "sent" to the user's email. */
+function sendPasswordResetCode(ctx: Context, pool: Pool, user: UserRow, email: string) {
   const code = newCode();
   ctx.store.putCode(pool.id, user.username, 'FORGOT_PASSWORD', code, nowSeconds() + 3600);
   sendMessage(ctx, {
@@ -546,9 +551,23 @@ export function forgotPassword(ctx: Context, body: Record<string, unknown>): unk
     subject: 'Your password reset code',
     body: `Your password reset code is ${code}`,
   });
-  return {
-    CodeDeliveryDetails: { Destination: maskEmail(email), DeliveryMedium: 'EMAIL', AttributeName: 'email' },
-  };
+  return { Destination: maskEmail(email), DeliveryMedium: 'EMAIL', AttributeName: 'email' };
+}
+
+/**
+ * Deactivates the user's password: status RESET_REQUIRED, so sign-ins answer PasswordResetRequiredException
+ * until ConfirmForgotPassword sets a new one, with the code sent here when the email is verified (as
+ * AdminResetUserPassword does).
+ */
+export function adminResetUserPassword(ctx: Context, body: Record<string, unknown>): unknown {
+  const input = parseInput(z.object({ UserPoolId: z.string().min(1), Username: z.string().min(1) }), body);
+  const pool = requirePool(ctx.store, input.UserPoolId);
+  const user = requireUser(ctx, pool, input.Username);
+  ctx.store.updateUser({ ...user, status: 'RESET_REQUIRED', updated_at: nowSeconds() });
+  const attributes = attributesOf(user);
+  if (attributes.email !== undefined && attributes.email_verified === 'true')
+    sendPasswordResetCode(ctx, pool, user, attributes.email);
+  return {};
 }
 
 export function confirmForgotPassword(ctx: Context, body: Record<string, unknown>): unknown {

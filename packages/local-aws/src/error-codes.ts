@@ -7,6 +7,7 @@ export const ERROR_CODES = [
   'InvalidParameterException',
   'InvalidPasswordException',
   'NotAuthorizedException',
+  'PasswordResetRequiredException',
   'UserNotFoundException',
   'UserNotConfirmedException',
   'UsernameExistsException',

@@ -49,6 +49,7 @@ const COGNITO: Record<string, Operation> = {
   SetUserMFAPreference: users.setUserMFAPreference,
   AdminCreateUser: users.adminCreateUser,
   AdminSetUserPassword: users.adminSetUserPassword,
+  AdminResetUserPassword: users.adminResetUserPassword,
   AdminGetUser: users.adminGetUser,
   AdminDeleteUser: users.adminDeleteUser,
   AdminDisableUser: users.adminSetEnabled(false),

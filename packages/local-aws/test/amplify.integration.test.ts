@@ -1,4 +1,5 @@
 import {
+  AdminResetUserPasswordCommand,
   AdminCreateUserCommand,
   AdminSetUserMFAPreferenceCommand,
   GetUserCommand,
@@ -183,5 +184,26 @@ describe('Amplify v6 against local-aws', () => {
     expect(
       (await signIn({ username: 'forgot@example.com', password: newPassword })).nextStep.signInStep,
     ).toBe('CONFIRM_SIGN_IN_WITH_EMAIL_CODE');
+  });
+
+  it('sends a user whose password an admin reset to the reset step, and lets the code set a new one', async () => {
+    await registerWithAmplify('reset@example.com');
+    await signOut();
+    await cognito.send(
+      new AdminResetUserPasswordCommand({ UserPoolId: poolId, Username: 'reset@example.com' }),
+    );
+    const code =
+      (await outbox(server.url, 'reset@example.com')).filter((m) => m.kind === 'password-reset').at(-1)
+        ?.code ?? '';
+    expect(code).toMatch(/^\d{6}$/);
+    // PasswordResetRequiredException, which Amplify turns into the RESET_PASSWORD step.
+    expect((await signIn({ username: 'reset@example.com', password: PASSWORD })).nextStep.signInStep).toBe(
+      'RESET_PASSWORD',
+    );
+    const newPassword = 'N3w-Password!';
+    await confirmResetPassword({ username: 'reset@example.com', confirmationCode: code, newPassword });
+    expect((await signIn({ username: 'reset@example.com', password: newPassword })).nextStep.signInStep).toBe(
+      'DONE',
+    );
   });
 });
