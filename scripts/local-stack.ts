@@ -1,6 +1,7 @@
-// The whole product on one machine: local-aws (Cognito user pool with the real trigger handlers, SSM,
-// the actions as Function URLs), local-connect (Corbado Connect) and the Next.js app, wired together by
-// configuration only. `npm start` runs it; the e2e tests start it in-process on free ports.
+// The whole product on one machine: local-aws (Cognito user pool with the real trigger handlers, SSM, STS
+// with the cross-account role Corbado's actions assume), local-connect (Corbado Connect, running the built
+// action scripts as Corbado does) and the Next.js app, wired together by configuration only. `npm start`
+// runs it; the e2e tests start it in-process on free ports.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -8,12 +9,19 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { bundleActions } from '@cognito-passkeys/corbado-actions/bundle';
+import { ACTION_ENV } from '@cognito-passkeys/corbado-actions/contract';
+import {
+  ACTION_ROLE_ACTIONS,
+  ACTION_ROLE_MAX_SESSION_SECONDS,
+} from '@cognito-passkeys/corbado-actions/role-policy';
 import { ENV } from '@cognito-passkeys/cognito-triggers/config';
 import { start as startLocalAws } from '@cognito-passkeys/local-aws';
 import { start as startLocalConnect } from '@cognito-passkeys/local-connect';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const WEB_DIR = join(REPO_ROOT, 'apps', 'web');
+const ACTIONS_DIR = join(REPO_ROOT, 'packages', 'corbado-actions');
 
 const REGION = 'us-east-1';
 /** Fixed IDs in the real forms, so a restart on the same data dir keeps every URL and ID. */
@@ -21,7 +29,11 @@ export const USER_POOL_ID = `${REGION}_LocalPasskeys`;
 export const CLIENT_ID = 'localpasskeysweb0000000001';
 export const CORBADO_PROJECT_ID = 'pro-1000000000000000001';
 const CORBADO_API_SECRET_PARAMETER = '/cognito-passkeys/corbado-api-secret';
-const ACTION_SECRET_PARAMETER = '/cognito-passkeys/action-secret';
+/** The customer's account (the pool, the role) and the one Corbado runs actions as, in the real forms. */
+const ACCOUNT_ID = '111111111111';
+const CORBADO_ACTIONS_PRINCIPAL = 'arn:aws:iam::222222222222:user/corbado-connect-actions';
+const ACTION_ROLE_ARN = `arn:aws:iam::${ACCOUNT_ID}:role/corbado-connect-actions`;
+const USER_POOL_ARN = `arn:aws:cognito-idp:${REGION}:${ACCOUNT_ID}:userpool/${USER_POOL_ID}`;
 
 export interface LocalStackOptions {
   /** Where all state lives. @default `.data` (or DATA_DIR) */
@@ -36,19 +48,37 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   urls: { app: string; localAws: string; localConnect: string; outbox: string; jwks: string };
-  ids: { userPoolId: string; clientId: string; corbadoProjectId: string; region: string };
+  ids: {
+    userPoolId: string;
+    clientId: string;
+    corbadoProjectId: string;
+    region: string;
+    accountId: string;
+    actionRoleArn: string;
+  };
   dataDir: string;
   stop(): Promise<void>;
 }
 
-/** Secrets made once per data dir: the Corbado API secret and the actions' shared secret. */
-function localSecrets(dataDir: string): { corbadoApiSecret: string; actionSecret: string } {
+interface LocalSecrets {
+  corbadoApiSecret: string;
+  /** The long-term key of the principal Corbado runs actions as, which may assume the action role. */
+  actionsAccessKeyId: string;
+  actionsSecretAccessKey: string;
+  /** The action role's `sts:ExternalId`. */
+  actionsExternalId: string;
+}
+
+/** Secrets made once per data dir (a data dir of an earlier layout gets the missing ones added). */
+function localSecrets(dataDir: string): LocalSecrets {
   const file = join(dataDir, 'secrets.json');
-  if (existsSync(file))
-    return JSON.parse(readFileSync(file, 'utf8')) as { corbadoApiSecret: string; actionSecret: string };
-  const secrets = {
-    corbadoApiSecret: `corbado1_${randomBytes(24).toString('base64url')}`,
-    actionSecret: randomBytes(32).toString('hex'),
+  const stored = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalSecrets>) : {};
+  const secrets: LocalSecrets = {
+    corbadoApiSecret: stored.corbadoApiSecret ?? `corbado1_${randomBytes(24).toString('base64url')}`,
+    actionsAccessKeyId:
+      stored.actionsAccessKeyId ?? `AKIA${randomBytes(10).toString('base64url').toUpperCase().slice(0, 16)}`,
+    actionsSecretAccessKey: stored.actionsSecretAccessKey ?? randomBytes(30).toString('base64url'),
+    actionsExternalId: stored.actionsExternalId ?? randomBytes(24).toString('base64url'),
   };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
@@ -108,6 +138,17 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 60_000)
   throw new Error(`the web app did not answer at ${url}`);
 }
 
+/** The action scripts exactly as they are pasted into Corbado's console, rebuilt when a source is newer. */
+export async function buildActionsIfNeeded(): Promise<{ preLogin: string; postAppend: string }> {
+  const dist = join(ACTIONS_DIR, 'dist');
+  const scripts = { preLogin: join(dist, 'pre-login.mjs'), postAppend: join(dist, 'post-append.mjs') };
+  const built = Object.values(scripts).every(existsSync)
+    ? Math.min(...Object.values(scripts).map((file) => statSync(file).mtimeMs))
+    : 0;
+  if (built < newestMtime(join(ACTIONS_DIR, 'src'))) await bundleActions(dist);
+  return scripts;
+}
+
 const envPort = (name: string, fallback: number) =>
   process.env[name] ? Number(process.env[name]) : fallback;
 
@@ -126,6 +167,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const log = options.log ?? ((line: string) => console.log(line));
 
   buildWebAppIfNeeded();
+  const actionScripts = await buildActionsIfNeeded();
 
   const aws = await startLocalAws({
     port: ports.localAws,
@@ -133,16 +175,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     log,
     config: {
       region: REGION,
+      accountId: ACCOUNT_ID,
       functions: Object.fromEntries(
-        [
-          'define-auth-challenge',
-          'create-auth-challenge',
-          'verify-auth-challenge-response',
-          'pre-login',
-          'post-append',
-        ].map((name) => [name, { module: `@cognito-passkeys/cognito-triggers/handlers/${name}` }]),
+        ['define-auth-challenge', 'create-auth-challenge', 'verify-auth-challenge-response'].map((name) => [
+          name,
+          { module: `@cognito-passkeys/cognito-triggers/handlers/${name}` },
+        ]),
       ),
-      functionUrls: ['pre-login', 'post-append'],
       userPools: [
         {
           id: USER_POOL_ID,
@@ -166,10 +205,42 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ],
       parameters: [
         { name: CORBADO_API_SECRET_PARAMETER, type: 'SecureString', value: secrets.corbadoApiSecret },
-        { name: ACTION_SECRET_PARAMETER, type: 'SecureString', value: secrets.actionSecret },
+      ],
+      // The cross-account role as the CDK construct creates it: trusted by Corbado's principal with the
+      // external ID, allowed exactly the actions' three Cognito calls on this pool.
+      roles: [
+        {
+          arn: ACTION_ROLE_ARN,
+          trustedPrincipals: [CORBADO_ACTIONS_PRINCIPAL],
+          externalId: secrets.actionsExternalId,
+          maxSessionSeconds: ACTION_ROLE_MAX_SESSION_SECONDS,
+          policy: [{ actions: [...ACTION_ROLE_ACTIONS], resources: [USER_POOL_ARN] }],
+        },
+      ],
+      principals: [
+        {
+          accessKeyId: secrets.actionsAccessKeyId,
+          secretAccessKey: secrets.actionsSecretAccessKey,
+          arn: CORBADO_ACTIONS_PRINCIPAL,
+        },
       ],
     },
   });
+
+  // What the customer sets in Corbado's console, plus what stands in for Corbado's runtime: the
+  // principal's keys, and the AWS endpoints pointed at local-aws.
+  const actionEnv = {
+    [ACTION_ENV.userPoolId]: USER_POOL_ID,
+    [ACTION_ENV.assumeRoleArn]: ACTION_ROLE_ARN,
+    [ACTION_ENV.externalId]: secrets.actionsExternalId,
+    [ACTION_ENV.region]: REGION,
+    [ACTION_ENV.postAppendMfaMethod]: 'EMAIL_OTP',
+    AWS_ACCESS_KEY_ID: secrets.actionsAccessKeyId,
+    AWS_SECRET_ACCESS_KEY: secrets.actionsSecretAccessKey,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_ENDPOINT_URL_STS: aws.url,
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: aws.url,
+  };
 
   let connect: Awaited<ReturnType<typeof startLocalConnect>>;
   try {
@@ -181,9 +252,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         apiSecret: secrets.corbadoApiSecret,
         rp: { id: 'localhost', name: 'Passkeys for Cognito', origins: [appUrl] },
         actions: {
-          preLoginUrl: `${aws.url}/function-urls/pre-login`,
-          postAppendUrl: `${aws.url}/function-urls/post-append`,
-          secret: secrets.actionSecret,
+          preLogin: { script: actionScripts.preLogin, env: actionEnv },
+          postAppend: { script: actionScripts.postAppend, env: actionEnv },
         },
       },
     });
@@ -200,13 +270,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_ENDPOINT_URL_SSM: aws.url,
-    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: aws.url,
     [ENV.corbadoProjectId]: CORBADO_PROJECT_ID,
     [ENV.corbadoBackendApiUrl]: connect.url,
     [ENV.corbadoApiSecretParameter]: CORBADO_API_SECRET_PARAMETER,
-    [ENV.userPoolId]: USER_POOL_ID,
-    [ENV.actionSecretParameter]: ACTION_SECRET_PARAMETER,
-    [ENV.postAppendMfaMethod]: 'EMAIL_OTP',
   });
 
   const urls = {
@@ -221,6 +287,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     clientId: CLIENT_ID,
     corbadoProjectId: CORBADO_PROJECT_ID,
     region: REGION,
+    accountId: ACCOUNT_ID,
+    actionRoleArn: ACTION_ROLE_ARN,
   };
 
   const app = spawn('npx', ['next', 'start', '--port', String(appPort), '--hostname', '127.0.0.1'], {
