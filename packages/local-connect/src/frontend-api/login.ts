@@ -103,24 +103,30 @@ async function runPreLogin(deps: ServerDeps, identifier: string): Promise<PreLog
   const preLogin = deps.actions.preLogin;
   if (!preLogin) return { kind: 'user', username: identifier };
   const event: PreLoginEvent = { identifier };
+  let result: unknown;
   try {
-    const outcome = readPreLoginResult(await preLogin.invoke(event));
-    if (outcome.kind !== 'user') {
-      deps.log({
-        level: 'info',
-        event: 'pre_login_error',
-        returned: outcome.kind === 'returned',
-        ...(outcome.kind === 'returned' ? { code: outcome.error.code } : {}),
-      });
-    }
-    return outcome;
+    result = await preLogin.invoke(event);
   } catch (err) {
     if (!(err instanceof ActionError)) throw err;
-    if (err.code === 'action_bad_response') {
-      deps.log({ level: 'warn', event: 'action_failed', action: 'pre-login', code: err.code });
-    }
+    return { kind: 'quiet' }; // the runner logged the failure
+  }
+  let outcome: PreLoginOutcome;
+  try {
+    outcome = readPreLoginResult(result);
+  } catch (err) {
+    if (!(err instanceof ActionError)) throw err;
+    deps.log({ level: 'warn', event: 'action_failed', action: 'pre-login', code: err.code });
     return { kind: 'quiet' };
   }
+  if (outcome.kind !== 'user') {
+    deps.log({
+      level: 'info',
+      event: 'pre_login_error',
+      returned: outcome.kind === 'returned',
+      ...(outcome.kind === 'returned' ? { code: outcome.error.code } : {}),
+    });
+  }
+  return outcome;
 }
 
 /**
