@@ -15,6 +15,7 @@ import {
   addAuthenticator,
   codeSentBy,
   createUser,
+  resetPassword,
   credentialsOf,
   inTabs,
   launchChromium,
@@ -212,6 +213,51 @@ describe('passkeys for a Cognito user, end to end', () => {
     await page.getByTestId('login-password').waitFor();
     await expect(page.locator('#password-email').inputValue()).resolves.toBe(email);
     await screenshot(page, '08-login-fallback-password');
+  });
+
+  journey('answers an unknown email with the password form, revealing nothing', async ({ page }) => {
+    const email = uniqueEmail('nobody');
+    await page.goto(url('/login'));
+    await page.locator('#email').fill(email);
+    await page.getByRole('button', { name: 'Login', exact: true }).click();
+    // pre-login's silent user_not_found: the same quiet fallback as for a user without a passkey.
+    await page.getByTestId('login-password').waitFor();
+    await expect(page.locator('#password-email').inputValue()).resolves.toBe(email);
+  });
+
+  journey('sends a user whose password was reset by an admin from the passkey to the reset', async (tab) => {
+    const { page } = tab;
+    const email = await userWithPasskey(tab, 'reset');
+    await signOut(page);
+    // After a compromise the admin forces a reset; pre-login answers reset_required, so the passkey on
+    // this device no longer signs the user in.
+    const resetCode = await codeSentBy(stack.urls.outbox, email, () => resetPassword(stack, email));
+    await page.getByText('Welcome back').waitFor();
+    await page.locator('.cb-passkey-button').click();
+    await page.getByTestId('login-password').waitFor();
+    await expect(page.locator('#password-email').inputValue()).resolves.toBe(email);
+
+    // The password is refused with PasswordResetRequiredException: on to the reset, email filled in.
+    await page.locator('#password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL(/\/reset-password/);
+    await expect(page.locator('#reset-email').inputValue()).resolves.toBe(email);
+    const code = await codeSentBy(stack.urls.outbox, email, async () => {
+      await page.getByRole('button', { name: 'Send a code', exact: true }).click();
+      await page.locator('#reset-code').waitFor();
+    });
+    expect(code).not.toBe(resetCode);
+    await page.locator('#reset-code').fill(code);
+    await page.locator('#reset-password').fill(`${PASSWORD}-new`);
+    await screenshot(page, '10-reset-password');
+    await page.getByRole('button', { name: 'Set the new password', exact: true }).click();
+    // The new password signs in; the email code follows, as this user has a passkey (and so MFA).
+    await page.waitForURL(/\/login\?mode=password/);
+    await page.locator('#password').fill(`${PASSWORD}-new`);
+    await codeSentBy(stack.urls.outbox, email, async () => {
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.locator('#email-code').waitFor();
+    });
   });
 
   journey('stays signed out when the passkey ceremony is cancelled', async (tab) => {

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 import {
   AdminCreateUserCommand,
+  AdminResetUserPasswordCommand,
   AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -191,16 +192,35 @@ export async function codeSentBy(
   return code!;
 }
 
-/** A confirmed user with a verified email and a permanent password, made with the admin API. */
-export async function createUser(
-  stack: { urls: { localAws: string }; ids: { userPoolId: string; region: string } },
-  email: string,
-): Promise<void> {
-  const cognito = new CognitoIdentityProviderClient({
+interface StackRef {
+  urls: { localAws: string };
+  ids: { userPoolId: string; region: string };
+}
+
+/** The pool's admin API, as an operator's tooling calls it. */
+function adminClient(stack: StackRef) {
+  return new CognitoIdentityProviderClient({
     endpoint: stack.urls.localAws,
     region: stack.ids.region,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
+}
+
+/** An admin forces a password reset (status RESET_REQUIRED; Cognito emails a code). */
+export async function resetPassword(stack: StackRef, email: string): Promise<void> {
+  const cognito = adminClient(stack);
+  try {
+    await cognito.send(
+      new AdminResetUserPasswordCommand({ UserPoolId: stack.ids.userPoolId, Username: email }),
+    );
+  } finally {
+    cognito.destroy();
+  }
+}
+
+/** A confirmed user with a verified email and a permanent password, made with the admin API. */
+export async function createUser(stack: StackRef, email: string): Promise<void> {
+  const cognito = adminClient(stack);
   try {
     await cognito.send(
       new AdminCreateUserCommand({

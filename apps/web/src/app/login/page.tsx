@@ -27,7 +27,11 @@ function Login() {
   const [email, setEmail] = useState(params.get('email') ?? '');
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(
+    params.get('reason') === 'password_changed'
+      ? 'Your password was changed. Sign in with the new one.'
+      : null,
+  );
   const { busy, error, setError, run } = useSubmit();
   const [checked, setChecked] = useState(false);
 

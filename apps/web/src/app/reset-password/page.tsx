@@ -1,6 +1,6 @@
 'use client';
 
-import { confirmResetPassword, resetPassword, signIn } from 'aws-amplify/auth';
+import { confirmResetPassword, resetPassword } from 'aws-amplify/auth';
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { Suspense, useState, type FormEvent } from 'react';
@@ -50,10 +50,8 @@ function ResetPassword() {
     void run(async () => {
       const username = email.trim();
       await confirmResetPassword({ username, confirmationCode: code.trim(), newPassword: password });
-      const signedIn = await signIn({ username, password });
-      router.push(
-        signedIn.isSignedIn ? '/post-login' : `/login?mode=password&email=${encodeURIComponent(username)}`,
-      );
+      // On to the sign-in with the new password, which asks for a second factor where the user has one.
+      router.push(`/login?mode=password&email=${encodeURIComponent(username)}&reason=password_changed`);
     });
   };
 
