@@ -30,7 +30,7 @@ const STEPS: Step[] = [
   { name: 'unit', command: ['npx', 'vitest', 'run', ...vitestReport('unit')], report: 'unit' },
   {
     name: 'e2e',
-    command: ['npm', 'run', '--silent', 'test:e2e', '--', ...vitestReport('e2e')],
+    command: ['npm', 'run', '--silent', 'test:e2e', '--workspace', 'e2e', '--', ...vitestReport('e2e')],
     report: 'e2e',
   },
 ];
