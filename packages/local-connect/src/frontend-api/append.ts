@@ -12,14 +12,7 @@ import {
   signedChallenge,
   verifyRegistration,
 } from '../webauthn';
-import {
-  flags,
-  initSchema,
-  openProcess,
-  passkeyOperation,
-  requireConnectToken,
-  requireProcess,
-} from './shared';
+import { ceremonyInit, passkeyOperation, requireConnectToken, requireProcess } from './shared';
 
 const appendStartSchema = z.object({
   appendTokenValue: z.string().min(1).max(256),
@@ -35,16 +28,8 @@ const appendFinishSchema = z.object({
   completionType: z.string().max(32).optional(),
 });
 
-export async function appendInit(deps: ServerDeps, req: IncomingMessage) {
-  await readJson(req, initSchema);
-  const process = openProcess(deps, req);
-  return {
-    processID: process.id,
-    expiresAt: process.expires,
-    frontendApiUrl: deps.frontendApiUrl(),
-    appendAllowed: true,
-    flags: flags(deps),
-  };
+export function appendInit(deps: ServerDeps, req: IncomingMessage) {
+  return ceremonyInit(deps, req, 'appendAllowed');
 }
 
 function userForAppend(deps: ServerDeps, token: ConnectTokenRow): UserRow {

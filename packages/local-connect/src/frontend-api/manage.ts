@@ -4,7 +4,7 @@ import type { ServerDeps } from '../context';
 import { RequestError } from '../errors';
 import { readJson } from '../http';
 import type { CredentialRow } from '../store';
-import { AAGUID_DETAILS, flags, initSchema, isoSeconds, openProcess, requireConnectToken } from './shared';
+import { AAGUID_DETAILS, ceremonyInit, isoSeconds, requireConnectToken } from './shared';
 
 const manageListSchema = z.object({ connectToken: z.string().min(1).max(256) });
 const manageDeleteSchema = z.object({
@@ -12,16 +12,8 @@ const manageDeleteSchema = z.object({
   credentialID: z.string().min(1).max(1024),
 });
 
-export async function manageInit(deps: ServerDeps, req: IncomingMessage) {
-  await readJson(req, initSchema);
-  const process = openProcess(deps, req);
-  return {
-    processID: process.id,
-    expiresAt: process.expires,
-    frontendApiUrl: deps.frontendApiUrl(),
-    manageAllowed: true,
-    flags: flags(deps),
-  };
+export function manageInit(deps: ServerDeps, req: IncomingMessage) {
+  return ceremonyInit(deps, req, 'manageAllowed');
 }
 
 function toPasskey(c: CredentialRow) {

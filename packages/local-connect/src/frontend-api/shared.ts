@@ -64,6 +64,23 @@ export function passkeyOperation(operationType: 'append' | 'verify', identifierV
 }
 
 /** Reuses the live process named by `x-corbado-process-id`, or opens a new one; each init extends it. */
+/** append/init and manage/init: a process for the ceremony, with its own `…Allowed` flag. */
+export async function ceremonyInit<Allowed extends 'appendAllowed' | 'manageAllowed'>(
+  deps: ServerDeps,
+  req: IncomingMessage,
+  allowed: Allowed,
+) {
+  await readJson(req, initSchema);
+  const process = openProcess(deps, req);
+  return {
+    processID: process.id,
+    expiresAt: process.expires,
+    frontendApiUrl: deps.frontendApiUrl(),
+    ...({ [allowed]: true } as Record<Allowed, true>),
+    flags: flags(deps),
+  };
+}
+
 export function openProcess(deps: ServerDeps, req: IncomingMessage): ProcessRow {
   const expires = nowSeconds(deps) + deps.config.processLifetimeSeconds;
   const id = header(req, 'x-corbado-process-id');
