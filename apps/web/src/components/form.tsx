@@ -22,6 +22,32 @@ export function Field({
   );
 }
 
+/** A one-time code from an email: digits, offered from the message where the device can. */
+export function CodeField({
+  id,
+  label,
+  value,
+  onValue,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onValue: (value: string) => void;
+}) {
+  return (
+    <Field
+      id={id}
+      label={label}
+      name="code"
+      inputMode="numeric"
+      autoComplete="one-time-code"
+      required
+      value={value}
+      onValue={onValue}
+    />
+  );
+}
+
 /** A message for the user: errors are announced (role="alert"); nothing renders without a message. */
 export function Alert({ kind, message }: { kind: 'error' | 'info' | 'success'; message: string | null }) {
   if (!message) return null;

@@ -7,7 +7,7 @@ import { useRouter } from 'next/navigation';
 import { Suspense, useEffect, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'next/navigation';
 
-import { Alert, Field, useSubmit } from '@/components/form';
+import { Alert, CodeField, Field, useSubmit } from '@/components/form';
 import { decodeJwtPayload } from '@/lib/session';
 
 type Mode = 'passkey' | 'password' | 'email-code';
@@ -168,16 +168,7 @@ function Login() {
       {mode === 'email-code' && (
         <form onSubmit={onEmailCode}>
           <Alert kind="info" message={notice} />
-          <Field
-            id="email-code"
-            label="Sign-in code"
-            name="code"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            required
-            value={code}
-            onValue={setCode}
-          />
+          <CodeField id="email-code" label="Sign-in code" value={code} onValue={setCode} />
           <Alert kind="error" message={error} />
           <button type="submit" disabled={busy}>
             {busy ? 'Checking…' : 'Confirm'}

@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { Suspense, useState, type FormEvent } from 'react';
 
-import { Alert, Field, useSubmit } from '@/components/form';
+import { Alert, CodeField, Field, useSubmit } from '@/components/form';
 
 export default function ResetPasswordPage() {
   return (
@@ -78,15 +78,7 @@ function ResetPassword() {
       ) : (
         <form onSubmit={onConfirm}>
           <Alert kind="info" message={notice} />
-          <Field
-            id="reset-code"
-            label="Code from the email"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            required
-            value={code}
-            onValue={setCode}
-          />
+          <CodeField id="reset-code" label="Code from the email" value={code} onValue={setCode} />
           <Field
             id="reset-password"
             label="New password"

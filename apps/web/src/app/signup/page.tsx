@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { Suspense, useState, type FormEvent } from 'react';
 
-import { Alert, Field, useSubmit } from '@/components/form';
+import { Alert, CodeField, Field, useSubmit } from '@/components/form';
 import { usePublicConfig } from '@/components/providers';
 
 export default function SignUpPage() {
@@ -97,15 +97,7 @@ function SignUp() {
       ) : (
         <form onSubmit={onConfirm}>
           <Alert kind="info" message={notice} />
-          <Field
-            id="signup-code"
-            label="Confirmation code"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            required
-            value={code}
-            onValue={setCode}
-          />
+          <CodeField id="signup-code" label="Confirmation code" value={code} onValue={setCode} />
           <Alert kind="error" message={error} />
           <button type="submit" disabled={busy}>
             {busy ? 'Confirming…' : 'Confirm'}
