@@ -75,8 +75,8 @@ function localSecrets(dataDir: string): LocalSecrets {
   const stored = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalSecrets>) : {};
   const secrets: LocalSecrets = {
     corbadoApiSecret: stored.corbadoApiSecret ?? `corbado1_${randomBytes(24).toString('base64url')}`,
-    actionsAccessKeyId:
-      stored.actionsAccessKeyId ?? `AKIA${randomBytes(10).toString('base64url').toUpperCase().slice(0, 16)}`,
+    // AWS's form: AKIA and 16 upper-case letters or digits.
+    actionsAccessKeyId: stored.actionsAccessKeyId ?? `AKIA${randomBytes(8).toString('hex').toUpperCase()}`,
     actionsSecretAccessKey: stored.actionsSecretAccessKey ?? randomBytes(30).toString('base64url'),
     actionsExternalId: stored.actionsExternalId ?? randomBytes(24).toString('base64url'),
   };
