@@ -17,6 +17,7 @@ describe('action configuration', () => {
         region: 'eu-central-1',
         assumeRoleArn: BASE.ASSUME_ROLE_ARN,
         externalId: BASE.EXTERNAL_ID,
+        deadlineMs: 2500,
         revealUnknownUser: false,
       },
     });
@@ -24,10 +25,16 @@ describe('action configuration', () => {
   });
 
   it('reads every setting', () => {
-    const env = { ...BASE, REGION: 'us-east-1', REVEAL_UNKNOWN_USER: 'true', POST_APPEND_MFA_METHOD: 'SMS' };
+    const env = {
+      ...BASE,
+      REGION: 'us-east-1',
+      REVEAL_UNKNOWN_USER: 'true',
+      POST_APPEND_MFA_METHOD: 'SMS',
+      ACTION_DEADLINE_MS: '4000',
+    };
     expect(parsePreLoginConfig(env)).toMatchObject({
       ok: true,
-      config: { region: 'us-east-1', revealUnknownUser: true },
+      config: { region: 'us-east-1', revealUnknownUser: true, deadlineMs: 4000 },
     });
     expect(parsePostAppendConfig(env)).toMatchObject({
       ok: true,
@@ -67,6 +74,9 @@ describe('action configuration', () => {
     ['EXTERNAL_ID', { EXTERNAL_ID: 'has"quote' }],
     ['REGION', { REGION: 'EU' }],
     ['REVEAL_UNKNOWN_USER', { REVEAL_UNKNOWN_USER: 'TRUE' }],
+    ['ACTION_DEADLINE_MS', { ACTION_DEADLINE_MS: '99' }],
+    ['ACTION_DEADLINE_MS', { ACTION_DEADLINE_MS: '30001' }],
+    ['ACTION_DEADLINE_MS', { ACTION_DEADLINE_MS: '2.5s' }],
   ])('names %s when it is wrong', (key, override) => {
     expect(parsePreLoginConfig({ ...BASE, ...override })).toEqual({ ok: false, invalidKeys: [key] });
   });

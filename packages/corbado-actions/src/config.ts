@@ -13,6 +13,10 @@ const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 const ROLE_ARN = /^arn:aws(?:-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 /** STS's own constraint on ExternalId (AssumeRole API reference): 2–1224 characters of this set. */
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+/** 100 to 30000 (ms). */
+const DEADLINE_MS = /^(?:[1-9]\d{2,3}|[12]\d{4}|30000)$/;
+/** Well inside the few seconds a sign-in can wait, and over a cold AssumeRole plus two Cognito calls. */
+export const DEFAULT_DEADLINE_MS = 2500;
 
 export const MFA_METHODS = ['EMAIL_OTP', 'SMS'] as const;
 export type MfaMethod = (typeof MFA_METHODS)[number];
@@ -26,6 +30,10 @@ const commonShape = {
     .string()
     .check(z.regex(EXTERNAL_ID, 'must be 2-1224 characters of [\\w+=,.@:/-]')),
   [ACTION_ENV.region]: z.optional(z.string().check(z.regex(REGION, 'must be a region like us-east-1'))),
+  [ACTION_ENV.deadlineMs]: z._default(
+    z.string().check(z.regex(DEADLINE_MS, 'must be a whole number of milliseconds, 100 to 30000')),
+    String(DEFAULT_DEADLINE_MS),
+  ),
 };
 
 const preLoginSchema = z.object({
@@ -45,6 +53,8 @@ export interface CommonConfig {
   region: string;
   assumeRoleArn: string;
   externalId: string;
+  /** The most one call may take, STS and Cognito together. */
+  deadlineMs: number;
 }
 
 export interface PreLoginConfig extends CommonConfig {
@@ -89,6 +99,7 @@ function common(parsed: z.output<typeof preLoginSchema | typeof postAppendSchema
     region: regionOf(userPoolId, parsed[ACTION_ENV.region]),
     assumeRoleArn: parsed[ACTION_ENV.assumeRoleArn],
     externalId: parsed[ACTION_ENV.externalId],
+    deadlineMs: Number(parsed[ACTION_ENV.deadlineMs]),
   };
 }
 

@@ -83,4 +83,9 @@ export const ACTION_ENV = {
   revealUnknownUser: 'REVEAL_UNKNOWN_USER',
   /** post-append: the MFA method to turn on for a user without one, `SMS` or `EMAIL_OTP` (default). */
   postAppendMfaMethod: 'POST_APPEND_MFA_METHOD',
+  /**
+   * Both: the most one call may take, STS and Cognito together, in milliseconds (default 2500). Corbado
+   * does not document an action's budget; past this the action answers as if Cognito were unavailable.
+   */
+  deadlineMs: 'ACTION_DEADLINE_MS',
 } as const;

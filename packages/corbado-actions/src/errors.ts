@@ -12,6 +12,7 @@
  * - `mfa_method_unavailable`: Cognito refused to turn the configured MFA method on for this user (SMS
  *   without a phone number, EMAIL_OTP on a pool without email MFA).
  * - `cognito_unavailable`: Cognito could not be reached, timed out, throttled, or failed.
+ * - `deadline_exceeded`: STS and Cognito together took longer than ACTION_DEADLINE_MS.
  * - `internal_error`: anything else; a defect in the action.
  */
 export const ACTION_ERROR_CODES = [
@@ -23,6 +24,7 @@ export const ACTION_ERROR_CODES = [
   'user_not_found',
   'mfa_method_unavailable',
   'cognito_unavailable',
+  'deadline_exceeded',
   'internal_error',
 ] as const;
 export type ActionErrorCode = (typeof ACTION_ERROR_CODES)[number];
@@ -35,6 +37,23 @@ export class ActionError extends Error {
   constructor(code: ActionErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
+  }
+}
+
+/**
+ * `work`, or `deadline_exceeded` once `ms` have passed: one bound over every call an answer needs, however
+ * many attempts each makes. What is still under way goes on in the background (a renewal of the role's
+ * credentials then serves the next call).
+ */
+export async function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ActionError('deadline_exceeded', `no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -23,6 +23,7 @@ const CONFIG: PostAppendConfig = {
   region: 'eu-central-1',
   assumeRoleArn: 'arn:aws:iam::123456789012:role/r',
   externalId: 'ext-id',
+  deadlineMs: 2500,
   mfaMethod: 'EMAIL_OTP',
 };
 
@@ -150,6 +151,22 @@ describe('post-append', () => {
     const result = await postAppend({ username: USERNAME }, 'SMS', log);
     expect(result).toEqual({ statusCode: 500, body: { code } });
     expect(log.lines).toEqual([{ code, error: errorName }]);
+  });
+
+  it('answers 500 deadline_exceeded when the calls outrun the deadline', async () => {
+    const log = memoryLog();
+    const never = new Promise<never>(() => undefined);
+    const result = await answerPostAppend(
+      { username: USERNAME },
+      { ...CONFIG, deadlineMs: 20 },
+      () => never,
+      log,
+    );
+    expect(postAppendResultSchema.parse(result)).toEqual({
+      statusCode: 500,
+      body: { code: 'deadline_exceeded' },
+    });
+    expect(log.lines).toEqual([{ code: 'deadline_exceeded', error: 'ActionError' }]);
   });
 
   it.each([

@@ -16,7 +16,7 @@ import {
   type PostAppendResult,
 } from './contract';
 import { cognitoForConfig, type CognitoClient } from './credentials';
-import { codeOf, errorNameOf, type ActionErrorCode } from './errors';
+import { codeOf, errorNameOf, withinDeadline, type ActionErrorCode } from './errors';
 import { consoleLog, type ActionLog } from './log';
 
 /**
@@ -80,11 +80,9 @@ export async function answerPostAppend(
     return failed('invalid_event');
   }
   try {
-    const outcome = await ensureMfaAfterAppend(
-      await cognito(),
-      config.userPoolId,
-      username,
-      config.mfaMethod,
+    const outcome = await withinDeadline(
+      cognito().then((client) => ensureMfaAfterAppend(client, config.userPoolId, username, config.mfaMethod)),
+      config.deadlineMs,
     );
     log.info({ outcome });
     return { statusCode: 200, body: { outcome } };

@@ -24,6 +24,7 @@ const CONFIG: PreLoginConfig = {
   region: 'eu-central-1',
   assumeRoleArn: 'arn:aws:iam::123456789012:role/r',
   externalId: 'ext-id',
+  deadlineMs: 2500,
   revealUnknownUser: false,
 };
 
@@ -290,6 +291,19 @@ describe('pre-login: failures', () => {
     );
     expect(preLoginResultSchema.parse(result)).toEqual(silent('untyped'));
     expect(log.lines).toEqual([{ outcome: 'untyped', code: 'access_denied', error: 'AccessDenied' }]);
+  });
+
+  it('answers a silent untyped when STS and Cognito together outrun the deadline', async () => {
+    const log = memoryLog();
+    const never = new Promise<never>(() => undefined);
+    const result = await translateIdentifier(
+      { identifier: EMAIL },
+      { ...CONFIG, deadlineMs: 20 },
+      () => never,
+      log,
+    );
+    expect(preLoginResultSchema.parse(result)).toEqual(silent('untyped'));
+    expect(log.lines).toEqual([{ outcome: 'untyped', code: 'deadline_exceeded', error: 'ActionError' }]);
   });
 
   it('logs no identifier', async () => {

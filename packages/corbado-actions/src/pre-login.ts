@@ -17,7 +17,7 @@ import {
   type PreLoginResult,
 } from './contract';
 import { cognitoForConfig, type CognitoClient } from './credentials';
-import { codeOf, errorNameOf } from './errors';
+import { codeOf, errorNameOf, withinDeadline } from './errors';
 import { consoleLog, type ActionLog } from './log';
 
 /** The longest identifier looked up: the longest email address (RFC 5321 path limit less the brackets). */
@@ -159,7 +159,10 @@ export async function translateIdentifier(
     return silent('invalid_identifier');
   }
   try {
-    const user = await findUser(await cognito(), config.userPoolId, identifier);
+    const user = await withinDeadline(
+      cognito().then((client) => findUser(client, config.userPoolId, identifier)),
+      config.deadlineMs,
+    );
     if (!user) {
       log.info({ outcome: 'user_not_found' });
       // Silent by default: the password form, as for everyone else, so the answer does not tell who has
