@@ -1,15 +1,14 @@
 import { decodeJwt } from 'jose';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { start, type RunningServer } from '../../src/index';
-import { backendClient } from '../backend';
-import { captureLog, testActions, testConfig, testUser } from '../fixtures';
+import type { RunningServer } from '../../src/index';
+import type { backendClient } from '../backend';
+import { testActions, testUser } from '../fixtures';
 import {
+  type BrowserSuite,
   COMPONENTS_PAGE_BODY,
-  bundlePage,
-  launchChromium,
   openTestPage,
-  servePage,
+  startBrowserSuite,
   type TestPage,
 } from './harness';
 
@@ -32,17 +31,12 @@ describe('local-connect with the Connect React components in Chromium', () => {
   const actions = testActions();
   const opened: { tab: TestPage; pageErrors: string[] }[] = [];
 
+  let suite: BrowserSuite | undefined;
+
   beforeAll(async () => {
-    const bundle = await bundlePage('components-page.ts');
-    [site, browser] = await Promise.all([servePage(bundle, COMPONENTS_PAGE_BODY), launchChromium()]);
-    server = await start({
-      config: testConfig({
-        rp: { id: 'localhost', name: 'Cognito Passkeys', origins: [site.origin] },
-        actions: actions.config,
-      }),
-      log: captureLog().log,
-    });
-    backend = backendClient(server.url, PROJECT_ID, 'corbado1_test-secret');
+    suite = await startBrowserSuite({ entry: 'components-page.ts', body: COMPONENTS_PAGE_BODY, actions });
+    ({ browser, server, backend } = suite);
+    [site] = suite.sites as [typeof site];
   });
 
   afterEach(async () => {
@@ -52,11 +46,7 @@ describe('local-connect with the Connect React components in Chromium', () => {
     expect(done.flatMap(({ pageErrors }) => pageErrors)).toEqual([]);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await Promise.all([server?.stop(), site?.close()]);
-    actions.cleanup();
-  });
+  afterAll(() => suite?.stop());
 
   function viewPath(view: string, extra = ''): string {
     return `/?view=${view}&project=${PROJECT_ID}&api=${encodeURIComponent(server.url)}${extra}`;

@@ -3,6 +3,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
+import { start, type LogEvent, type RunningServer } from '../../src/index';
+import { backendClient } from '../backend';
+import type { testActions } from '../fixtures';
+import { captureLog, testConfig } from '../fixtures';
 import type { PageApi } from './page';
 
 /** The body of the ConnectService page: an autofill field for conditional UI. */
@@ -134,5 +138,55 @@ export async function openTestPage<Api extends AnyApi = PageApi>(
         },
         [method as string, args] as const,
       ) as never,
+  };
+}
+
+/** What every browser suite runs against. */
+export interface BrowserSuite {
+  browser: Browser;
+  /** The test page, each on its own origin; local-connect allows only the first. */
+  sites: { origin: string; close(): Promise<void> }[];
+  server: RunningServer;
+  backend: ReturnType<typeof backendClient>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A browser suite's world: the page bundled with its official client and served (`sites` times), Chromium,
+ * local-connect with the test project and actions (its RP allows the first origin), and a Backend API
+ * client. `stop()` takes all of it down, the actions' files included.
+ */
+export async function startBrowserSuite(options: {
+  entry?: Parameters<typeof bundlePage>[0];
+  body?: string;
+  sites?: number;
+  actions: ReturnType<typeof testActions>;
+  log?: (event: LogEvent) => void;
+  now?: () => Date;
+}): Promise<BrowserSuite> {
+  const bundle = await bundlePage(options.entry);
+  const [browser, ...sites] = await Promise.all([
+    launchChromium(),
+    ...Array.from({ length: options.sites ?? 1 }, () => servePage(bundle, options.body)),
+  ]);
+  const config = testConfig({
+    rp: { id: 'localhost', name: 'Cognito Passkeys', origins: [sites[0]!.origin] },
+    actions: options.actions.config,
+  });
+  const server = await start({
+    config,
+    log: options.log ?? captureLog().log,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  return {
+    browser,
+    sites,
+    server,
+    backend: backendClient(server.url, config.projectId, config.apiSecret),
+    async stop() {
+      await browser.close();
+      await Promise.all([server.stop(), ...sites.map((site) => site.close())]);
+      options.actions.cleanup();
+    },
   };
 }

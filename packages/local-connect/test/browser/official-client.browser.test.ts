@@ -1,10 +1,10 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { start, type RunningServer } from '../../src/index';
-import { backendClient } from '../backend';
-import { captureLog, testActions, testConfig, testUser } from '../fixtures';
-import { bundlePage, launchChromium, openTestPage, servePage, type TestPage } from './harness';
+import type { RunningServer } from '../../src/index';
+import type { backendClient } from '../backend';
+import { captureLog, testActions, testUser } from '../fixtures';
+import { type BrowserSuite, openTestPage, startBrowserSuite, type TestPage } from './harness';
 
 // The proof with the official client: @corbado/web-core 2.18.0's ConnectService (the code
 // @corbado/connect-react 0.2.4-alpha.0 runs) in Chromium, real WebAuthn from the CDP virtual authenticator,
@@ -41,29 +41,24 @@ describe('local-connect with the official Connect client in Chromium', () => {
   const logs = captureLog();
   const tabs: TestPage[] = [];
 
+  let suite: BrowserSuite | undefined;
+
   beforeAll(async () => {
-    const bundle = await bundlePage();
-    [page, otherPage, browser] = await Promise.all([servePage(bundle), servePage(bundle), launchChromium()]);
-    server = await start({
-      config: testConfig({
-        rp: { id: 'localhost', name: 'Cognito Passkeys', origins: [page.origin] },
-        actions: actions.config,
-      }),
-      now: () => new Date(Date.now() + clockOffsetMs),
+    suite = await startBrowserSuite({
+      sites: 2,
+      actions,
       log: logs.log,
+      now: () => new Date(Date.now() + clockOffsetMs),
     });
-    backend = backendClient(server.url, PROJECT_ID, 'corbado1_test-secret');
+    ({ browser, server, backend } = suite);
+    [page, otherPage] = suite.sites as [typeof page, typeof otherPage];
   });
 
   afterEach(async () => {
     await Promise.all(tabs.splice(0).map((tab) => tab.context.close()));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await Promise.all([server?.stop(), page?.close(), otherPage?.close()]);
-    actions.cleanup();
-  });
+  afterAll(() => suite?.stop());
 
   /** A fresh browser profile (context, localStorage, authenticator) on `origin`, the client set up. */
   async function newTab(origin = page.origin): Promise<TestPage> {

@@ -1,10 +1,10 @@
 import { decodeJwt } from 'jose';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { start, type RunningServer } from '../../src/index';
-import { backendClient } from '../backend';
-import { captureLog, testActions, testConfig, testUser } from '../fixtures';
-import { bundlePage, launchChromium, openTestPage, servePage, type TestPage } from './harness';
+import type { RunningServer } from '../../src/index';
+import type { backendClient } from '../backend';
+import { testActions, testUser } from '../fixtures';
+import { type BrowserSuite, openTestPage, startBrowserSuite, type TestPage } from './harness';
 import type { ConnectLoginStartRsp } from 'web-core-3/dist/api/v2';
 import type { PageApi } from './page-v3';
 
@@ -37,28 +37,19 @@ describe('local-connect with @corbado/web-core 3.5.0 in Chromium', () => {
   const actions = testActions({ preLoginTimeoutMs: 500 });
   const tabs: TestPage<PageApi>[] = [];
 
+  let suite: BrowserSuite | undefined;
+
   beforeAll(async () => {
-    const bundle = await bundlePage('page-v3.ts');
-    [site, browser] = await Promise.all([servePage(bundle), launchChromium()]);
-    server = await start({
-      config: testConfig({
-        rp: { id: 'localhost', name: 'Cognito Passkeys', origins: [site.origin] },
-        actions: actions.config,
-      }),
-      log: captureLog().log,
-    });
-    backend = backendClient(server.url, PROJECT_ID, 'corbado1_test-secret');
+    suite = await startBrowserSuite({ entry: 'page-v3.ts', actions });
+    ({ browser, server, backend } = suite);
+    [site] = suite.sites as [typeof site];
   });
 
   afterEach(async () => {
     await Promise.all(tabs.splice(0).map((tab) => tab.context.close()));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await Promise.all([server?.stop(), site?.close()]);
-    actions.cleanup();
-  });
+  afterAll(() => suite?.stop());
 
   /** A fresh browser profile (context, localStorage, authenticator) with the 3.5.0 client set up. */
   async function newTab(): Promise<TestPage<PageApi>> {
