@@ -487,12 +487,14 @@ export async function respondToAuthChallenge(
       const secretBlock = requireParam(responses, 'PASSWORD_CLAIM_SECRET_BLOCK');
       const timestamp = requireParam(responses, 'TIMESTAMP');
       const signature = requireParam(responses, 'PASSWORD_CLAIM_SIGNATURE');
+      // The session key is computed before the user is looked at: an unknown user's answer (checked
+      // against the fake verifier) costs the same exponentiations as a known user's.
+      const A = parseA(state.A);
+      const key = A === undefined ? undefined : serverKey(A, state.B, state.b, state.verifier);
       const user = state.userNotFound ? undefined : ctx.store.getUser(pool.id, state.username);
       if (user === undefined) throw notAuthorized();
       verifyPasswordOrCount(ctx, user, () => {
         if (secretBlock !== state.secretBlock) return false;
-        const A = parseA(state.A);
-        const key = A === undefined ? undefined : serverKey(A, state.B, state.b, state.verifier);
         if (key === undefined) return false;
         const expected = claimSignature(
           key,
