@@ -6,11 +6,12 @@ import { HANDLER_ENV, type HandlerName } from '@cognito-passkeys/cognito-trigger
 import { ACTION_ROLE_ACTIONS } from '@cognito-passkeys/corbado-actions/role-policy';
 import { App, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { OAuthScope } from 'aws-cdk-lib/aws-cognito';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { CorbadoPasskeysConfigError } from './errors';
-import type { CorbadoPasskeysProps } from './corbado-passkeys';
+import type { CorbadoPasskeysOAuth, CorbadoPasskeysProps } from './corbado-passkeys';
 import { CorbadoPasskeysStack } from './stack';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
@@ -134,6 +135,16 @@ describe('a new user pool with passkeys', () => {
       PreventUserExistenceErrors: 'ENABLED',
       EnableTokenRevocation: true,
     });
+  });
+
+  it("keeps OAuth off: no grant, no scope, no callback URL (not CDK's example.com defaults)", () => {
+    const [client] = Object.values(
+      template.findResources('AWS::Cognito::UserPoolClient') as Record<string, Resource>,
+    );
+    expect(client?.Properties.AllowedOAuthFlowsUserPoolClient).toBe(false);
+    for (const key of ['AllowedOAuthFlows', 'AllowedOAuthScopes', 'CallbackURLs', 'LogoutURLs'])
+      expect(client?.Properties).not.toHaveProperty(key);
+    expect(JSON.stringify(template.toJSON())).not.toContain('example.com/');
   });
 
   it('deploys the three triggers and no other function', () => {
@@ -344,6 +355,46 @@ describe('options', () => {
     expect(report.pluginReports[0]?.violations).toEqual([]);
   });
 
+  it('offers OAuth only as configured: the named URLs, the code grant and the default scopes', () => {
+    const { template, report } = synth({
+      passkeys: {
+        corbadoProjectId: 'pro-1',
+        oAuth: {
+          callbackUrls: ['https://app.example.org/auth/callback', 'http://localhost:3000/auth/callback'],
+          logoutUrls: ['https://app.example.org/'],
+        },
+      },
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthScopes: ['openid', 'email', 'profile'],
+      CallbackURLs: ['https://app.example.org/auth/callback', 'http://localhost:3000/auth/callback'],
+      LogoutURLs: ['https://app.example.org/'],
+      GenerateSecret: false,
+    });
+    expect(report.pluginReports.find((r) => r.pluginName === 'AwsSolutions')?.violations).toEqual([]);
+  });
+
+  it('allows the implicit grant and other scopes only when named', () => {
+    const { template } = synth({
+      passkeys: {
+        corbadoProjectId: 'pro-1',
+        oAuth: {
+          callbackUrls: ['https://app.example.org/cb'],
+          logoutUrls: [],
+          flows: { implicitCodeGrant: true },
+          scopes: [OAuthScope.OPENID],
+        },
+      },
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      AllowedOAuthFlows: ['implicit'],
+      AllowedOAuthScopes: ['openid'],
+      CallbackURLs: ['https://app.example.org/cb'],
+    });
+  });
+
   it('warns that post-append cannot turn MFA on in a new pool without SES', () => {
     const { stack } = synth({ passkeys: { corbadoProjectId: 'pro-1', sesEmail: undefined } });
     Annotations.fromStack(stack).hasWarning(
@@ -383,6 +434,33 @@ describe('options', () => {
       { corbadoActionsPrincipal: CORBADO_ACCOUNT, actionsExternalId: 'a'.repeat(1225) },
       'invalid_external_id',
     ],
+    ...(
+      [
+        ['OAuth without a callback URL', { callbackUrls: [], logoutUrls: [] }],
+        [
+          'an OAuth callback over plain HTTP',
+          { callbackUrls: ['http://app.example.org/cb'], logoutUrls: [] },
+        ],
+        ['an OAuth callback that is no URL', { callbackUrls: ['app.example.org/cb'], logoutUrls: [] }],
+        [
+          'an OAuth callback with a fragment',
+          { callbackUrls: ['https://app.example.org/#cb'], logoutUrls: [] },
+        ],
+        [
+          'a sign-out URL over plain HTTP',
+          { callbackUrls: ['https://a.example.org/'], logoutUrls: ['http://a.example.org/'] },
+        ],
+        ['OAuth with no grant', { callbackUrls: ['https://a.example.org/'], logoutUrls: [], flows: {} }],
+        [
+          'the client-credentials grant on a client without a secret',
+          { callbackUrls: ['https://a.example.org/'], logoutUrls: [], flows: { clientCredentials: true } },
+        ],
+        ['OAuth with no scope', { callbackUrls: ['https://a.example.org/'], logoutUrls: [], scopes: [] }],
+      ] as const
+    ).map(
+      ([name, oAuth]) =>
+        [name, { oAuth: oAuth as unknown as CorbadoPasskeysOAuth }, 'invalid_oauth'] as const,
+    ),
   ] as const)('refuses %s at synthesis', (_name, passkeys, code) => {
     expect(synthErrorCode(passkeys)).toBe(code);
   });

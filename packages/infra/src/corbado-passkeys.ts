@@ -105,10 +105,36 @@ export interface CorbadoPasskeysProps {
    */
   readonly secretCacheTtl?: Duration;
   /**
+   * OAuth 2.0 (the hosted UI's authorization endpoint) for the app client. Passkey and password sign-in
+   * use Cognito's API (CUSTOM_AUTH, SRP) and need none of it, so the client has OAuth off unless this is
+   * set; CDK's own defaults (implicit and code grant, callback `https://example.com`) are never used.
+   * @default none: `disableOAuth`, no grant, scope or callback URL
+   */
+  readonly oAuth?: CorbadoPasskeysOAuth;
+  /**
    * Retention of the functions' log groups.
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+}
+
+/** The app client's OAuth settings, when it is to offer OAuth at all: every URL is named. */
+export interface CorbadoPasskeysOAuth {
+  /** Where Cognito may send the authorization code: `https://` URLs (or `http://localhost…`), at least one. */
+  readonly callbackUrls: string[];
+  /** Where Cognito may redirect after sign-out: the same rule, may be empty. */
+  readonly logoutUrls: string[];
+  /**
+   * The grants the client allows; the implicit grant (tokens in the URL fragment) only when named. No
+   * client-credentials grant: this client has no secret.
+   * @default { authorizationCodeGrant: true }
+   */
+  readonly flows?: Pick<cognito.OAuthFlows, 'authorizationCodeGrant' | 'implicitCodeGrant'>;
+  /**
+   * The scopes the client may ask for.
+   * @default [OPENID, EMAIL, PROFILE]
+   */
+  readonly scopes?: cognito.OAuthScope[];
 }
 
 /**
@@ -134,6 +160,7 @@ export class CorbadoPasskeys extends Construct {
     const enableActions = props.enableActions ?? true;
     const actionsPrincipal = enableActions ? parseActionsPrincipal(props.corbadoActionsPrincipal) : undefined;
     if (props.actionsExternalId !== undefined) checkExternalId(props.actionsExternalId);
+    const oAuth = props.oAuth === undefined ? undefined : parseOAuth(props.oAuth);
 
     const corbadoApiSecretParameterName =
       props.corbadoApiSecretParameterName ?? '/cognito-passkeys/corbado-api-secret';
@@ -207,6 +234,9 @@ export class CorbadoPasskeys extends Construct {
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       authSessionValidity: Duration.minutes(3),
+      // Without `oAuth`, CDK would turn on the implicit and code grants with `https://example.com` as the
+      // callback: an open authorization endpoint nobody configured.
+      ...(oAuth ? { oAuth } : { disableOAuth: true }),
     });
 
     if (actionsPrincipal) {
@@ -438,4 +468,50 @@ function checkExternalId(value: string): void {
  */
 function generatedExternalId(): string {
   return Fn.join('', ['cognito-passkeys-', Fn.select(2, Fn.split('/', Aws.STACK_ID))]);
+}
+
+/** An OAuth redirect target: HTTPS, or plain HTTP to this machine for development (as Cognito allows). */
+function isRedirectUrl(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.hash !== '') return false;
+  return url.protocol === 'https:' || (url.protocol === 'http:' && url.hostname === 'localhost');
+}
+
+function parseOAuth(oAuth: CorbadoPasskeysOAuth): cognito.OAuthSettings {
+  const fail = (message: string): never => {
+    throw new CorbadoPasskeysConfigError('invalid_oauth', message);
+  };
+  const { callbackUrls, logoutUrls } = oAuth;
+  if (!Array.isArray(callbackUrls) || callbackUrls.length === 0)
+    fail('oAuth.callbackUrls must name at least one URL');
+  if (!Array.isArray(logoutUrls)) fail('oAuth.logoutUrls must be a list (it may be empty)');
+  for (const url of [...callbackUrls, ...logoutUrls])
+    if (Token.isUnresolved(url) || !isRedirectUrl(url))
+      fail(
+        `oAuth URL ${JSON.stringify(url)} is not an https:// (or http://localhost) URL without a fragment`,
+      );
+  const flows = oAuth.flows ?? { authorizationCodeGrant: true };
+  if ('clientCredentials' in flows && flows.clientCredentials)
+    fail('oAuth.flows.clientCredentials needs a client secret, and this app client has none');
+  if (!flows.authorizationCodeGrant && !flows.implicitCodeGrant) fail('oAuth.flows allows no grant');
+  const scopes = oAuth.scopes ?? [
+    cognito.OAuthScope.OPENID,
+    cognito.OAuthScope.EMAIL,
+    cognito.OAuthScope.PROFILE,
+  ];
+  if (scopes.length === 0) fail('oAuth.scopes is empty');
+  return {
+    callbackUrls,
+    logoutUrls,
+    flows: {
+      authorizationCodeGrant: flows.authorizationCodeGrant ?? false,
+      implicitCodeGrant: flows.implicitCodeGrant ?? false,
+    },
+    scopes,
+  };
 }

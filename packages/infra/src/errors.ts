@@ -5,11 +5,14 @@
  * - `missing_actions_principal`: actions are on but `corbadoActionsPrincipal` is not set.
  * - `invalid_actions_principal`: `corbadoActionsPrincipal` is neither an account ID nor an IAM role or user ARN.
  * - `invalid_external_id`: `actionsExternalId` breaks STS's rule (2–1224 characters of `[\w+=,.@:/-]`).
+ * - `invalid_oauth`: `oAuth` names no callback URL, a URL that is not `https://` (or `http://localhost`),
+ *   no grant or no scope.
  */
 export const INFRA_ERROR_CODES = [
   'missing_actions_principal',
   'invalid_actions_principal',
   'invalid_external_id',
+  'invalid_oauth',
 ] as const;
 export type InfraErrorCode = (typeof INFRA_ERROR_CODES)[number];
 
