@@ -86,6 +86,9 @@ export const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.
 /** An IAM identity with long-term keys: the account root, a user, or a role standing for its sessions. */
 const PRINCIPAL_ARN = /^arn:aws:iam::\d{12}:(?:root|(?:user|role)\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64})$/;
 
+/** A web origin as a browser sends it in `Origin`: scheme, host and optional port, nothing else. */
+const ORIGIN = /^https?:\/\/(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/;
+
 const policyStatementSchema = z.strictObject({
   /** IAM actions (`cognito-idp:AdminGetUser`); `*` and `?` match as in IAM, case-insensitively. */
   actions: z.array(z.string().regex(/^(?:\*|[a-z0-9-]+:[A-Za-z0-9*?]+)$/)).min(1),
@@ -125,6 +128,12 @@ export const principalSchema = z.strictObject({
   secretAccessKey: z.string().min(1).max(128),
   /** The identity the key belongs to, matched against a role's `trustedPrincipals`. */
   arn: z.string().regex(PRINCIPAL_ARN),
+  /**
+   * The identity's policy on this server's Cognito and SSM operations: Allow statements, whatever none
+   * allows is denied. Absent = everything allowed, as for an administrator of `accountId`. A principal of
+   * another account may call only STS (Cognito and SSM have no resource policies to grant it more).
+   */
+  policy: z.array(policyStatementSchema).optional(),
 });
 export type PrincipalConfig = z.infer<typeof principalSchema>;
 
@@ -150,8 +159,16 @@ export const localAwsConfigSchema = z.strictObject({
     .default([]),
   /** IAM roles that STS `AssumeRole` hands out temporary credentials for. */
   roles: z.array(roleSchema).default([]),
-  /** The long-term keys that may call STS (the identities trusted by `roles`). */
+  /**
+   * The long-term keys: they may call STS (as the identities trusted by `roles`) and, when in `accountId`,
+   * the Cognito admin and SSM operations, which need a SigV4 signature.
+   */
   principals: z.array(principalSchema).default([]),
+  /**
+   * The web origins (`http://localhost:3000`) whose pages may call this server from a browser: they get
+   * CORS headers; a request from any other origin is refused. @default [] (no browser page)
+   */
+  allowedOrigins: z.array(z.string().regex(ORIGIN, 'an origin: scheme://host[:port]')).default([]),
 });
 
 export type LocalAwsConfig = z.input<typeof localAwsConfigSchema>;

@@ -22,11 +22,14 @@ export const ERROR_CODES = [
   'InvalidLambdaResponseException',
   'UnsupportedOperationException',
   'InvalidUserPoolConfigurationException',
+  /** A browser request from an origin not in `allowedOrigins`, or any browser request for the outbox. */
+  'ForbiddenException',
   // SSM
   'ParameterNotFound',
   'ParameterAlreadyExists',
   'ValidationException',
   // Request authentication and authorization on the JSON protocols (Cognito, SSM)
+  'MissingAuthenticationTokenException',
   'AccessDeniedException',
   'UnrecognizedClientException',
   'InvalidSignatureException',
@@ -59,6 +62,15 @@ export const STS_ERROR_STATUS: Partial<Record<ErrorCode, number>> = {
   ValidationError: 400,
   ExpiredToken: 400,
   InvalidAction: 400,
+};
+
+/**
+ * The JSON-protocol codes answered with another status than 400, as AWS answers them (the common errors:
+ * a missing signature is 403; Cognito's `ForbiddenException`, a request its web ACL refuses, too).
+ */
+export const JSON_ERROR_STATUS: Partial<Record<ErrorCode, number>> = {
+  MissingAuthenticationTokenException: 403,
+  ForbiddenException: 403,
 };
 
 /** Mistakes in the server's own configuration, found at start. */

@@ -1,16 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
-import { ROLE_ARN, type PolicyStatement } from './config';
+import { ROLE_ARN, type PolicyStatement, type PrincipalConfig } from './config';
 import type { Context } from './context';
 import type { ErrorCode } from './error-codes';
 import { ServiceError } from './errors';
 import { nowSeconds, sha256, uniqueIdFor } from './ids';
-import {
-  checkSignature,
-  claimedAccessKey,
-  headerValue,
-  parseAuthorization,
-  type ReceivedRequest,
-} from './sigv4';
+import { checkSignature, headerValue, parseAuthorization, type ReceivedRequest } from './sigv4';
 import type { StsCredentialsRow } from './store';
 
 /** Who signed a request, as STS `GetCallerIdentity` reports it. */
@@ -22,6 +16,8 @@ export interface Caller {
   trustArn: string;
   /** Set when the request was signed with temporary credentials from `AssumeRole`. */
   session?: StsCredentialsRow;
+  /** Set when the request was signed with a configured principal's long-term key. */
+  principal?: PrincipalConfig;
 }
 
 type Failure = 'missing' | 'incomplete' | 'unknownKey' | 'expired' | 'signature';
@@ -36,7 +32,7 @@ const FAILURE_CODES = {
     signature: 'SignatureDoesNotMatch',
   },
   json: {
-    missing: 'IncompleteSignatureException',
+    missing: 'MissingAuthenticationTokenException',
     incomplete: 'IncompleteSignatureException',
     unknownKey: 'UnrecognizedClientException',
     expired: 'ExpiredTokenException',
@@ -59,10 +55,11 @@ export const roleNameOf = (roleArn: string): string => ROLE_ARN.exec(roleArn)?.[
 export const assumedRoleArn = (roleArn: string, sessionName: string): string =>
   `arn:aws:sts::${accountOf(roleArn)}:assumed-role/${roleNameOf(roleArn)}/${sessionName}`;
 
-function principalCaller(arn: string): Caller {
+function principalCaller(principal: PrincipalConfig): Caller {
+  const { arn } = principal;
   const account = accountOf(arn);
   const userId = arn.endsWith(':root') ? account : uniqueIdFor(arn.includes(':role/') ? 'AROA' : 'AIDA', arn);
-  return { arn, account, userId, trustArn: arn };
+  return { arn, account, userId, trustArn: arn, principal };
 }
 
 function sessionCaller(row: StsCredentialsRow): Caller {
@@ -102,7 +99,7 @@ export async function authenticate(
   let secret: string;
   const principal = ctx.config.principals.find((p) => p.accessKeyId === auth.accessKeyId);
   if (principal !== undefined) {
-    caller = principalCaller(principal.arn);
+    caller = principalCaller(principal);
     secret = principal.secretAccessKey;
   } else {
     const row = ctx.store.getStsCredentials(auth.accessKeyId);
@@ -150,7 +147,8 @@ export function isTrusted(trustedPrincipals: readonly string[], identityArn: str
 
 /**
  * Cognito operations that IAM does not authorize (the SDK sends them unsigned; their bearer is a token,
- * a session or a confirmation code), so a role policy does not apply to them.
+ * a session or a confirmation code): no signature is asked for, no policy applies. Every other Cognito
+ * operation (Admin*, ListUsers, *UserPool*, *UserPoolClient*) is IAM-authorized.
  */
 const PUBLIC_COGNITO_OPERATIONS = new Set([
   'InitiateAuth',
@@ -187,10 +185,26 @@ function resourcesOf(
   return names.length === 0 ? ['*'] : names.map(parameterArn);
 }
 
+/** What an identity without a policy of its own may do: everything, as an account administrator. */
+const ALLOW_ALL: readonly PolicyStatement[] = [{ actions: ['*'], resources: ['*'] }];
+
 /**
- * Enforces the assumed role's policy on a JSON-protocol request signed with temporary credentials from
- * `AssumeRole`: session token, signature, then `<service>:<Operation>` on every resource it touches.
- * Requests signed with any other key (or not at all) pass unchanged, as they always have.
+ * The policy that applies to a caller: an assumed role's, or a principal's own (everything when it has
+ * none). A principal of another account gets nothing: Cognito user pools and SSM parameters have no
+ * resource policies, so only a role in this account (STS) reaches them across accounts.
+ */
+function policyOf(ctx: Context, caller: Caller): readonly PolicyStatement[] {
+  if (caller.session !== undefined)
+    return ctx.config.roles.find((r) => r.arn === caller.session?.role_arn)?.policy ?? [];
+  if (caller.principal === undefined || caller.account !== ctx.config.accountId) return [];
+  return caller.principal.policy ?? ALLOW_ALL;
+}
+
+/**
+ * Authenticates and authorizes a JSON-protocol request as AWS does: every Cognito admin operation and
+ * every SSM operation needs a SigV4 signature from a configured principal's key or from unexpired
+ * `AssumeRole` credentials (with their session token), and the caller's policy must allow
+ * `<service>:<Operation>` on every resource the call touches. Cognito's public operations pass unchecked.
  */
 export async function authorizeJsonRequest(
   ctx: Context,
@@ -200,13 +214,11 @@ export async function authorizeJsonRequest(
   body: Record<string, unknown>,
 ): Promise<void> {
   if (service === 'cognito-idp' && PUBLIC_COGNITO_OPERATIONS.has(operation)) return;
-  // Only STS issues `ASIA` keys here; an unknown one is refused, as AWS refuses a forged token.
-  if (claimedAccessKey(req.headers)?.startsWith('ASIA') !== true) return;
   const { caller, region } = await authenticate(ctx, req, 'json', service);
-  const role = ctx.config.roles.find((r) => r.arn === caller.session?.role_arn);
+  const policy = policyOf(ctx, caller);
   const action = `${service}:${operation}`;
   for (const resource of resourcesOf(service, body, region, ctx.config.accountId)) {
-    if (role === undefined || !isAllowed(role.policy, action, resource)) {
+    if (!isAllowed(policy, action, resource)) {
       throw new ServiceError(
         'AccessDeniedException',
         `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`,

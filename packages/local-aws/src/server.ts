@@ -6,10 +6,11 @@ import type { Context, Operation } from './context';
 import * as auth from './cognito-auth';
 import * as pools from './cognito-pools';
 import * as users from './cognito-users';
+import { JSON_ERROR_STATUS } from './error-codes';
 import { ServiceError } from './errors';
 import { authorizeJsonRequest, type JsonService } from './iam';
 import { LambdaRegistry } from './lambda';
-import type { ReceivedRequest } from './sigv4';
+import { headerValue, type ReceivedRequest } from './sigv4';
 import * as ssm from './ssm';
 import { Store } from './store';
 import { handleStsRequest } from './sts';
@@ -106,13 +107,37 @@ function isQueryProtocol(req: IncomingMessage): boolean {
   return req.headers['x-amz-target'] === undefined && /^application\/x-www-form-urlencoded\b/i.test(type);
 }
 
-const CORS = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-headers': '*',
-  'access-control-allow-methods': 'GET,POST,PUT,PATCH,DELETE,OPTIONS',
-  'access-control-expose-headers': 'x-amzn-errortype,x-amzn-requestid',
-  'access-control-max-age': '600',
-};
+/**
+ * The request headers Amplify v6's user-pool client sends from a browser (`@aws-amplify/core`'s
+ * unauthenticated handler: `x-amz-user-agent`, `amz-sdk-invocation-id`, `amz-sdk-request`; `@aws-amplify/auth`'s
+ * serializer and transfer handler: `content-type`, `x-amz-target`, `cache-control`): all a preflight may ask
+ * for. Not `authorization`: a page has no business signing admin calls.
+ */
+const BROWSER_REQUEST_HEADERS =
+  'content-type,x-amz-target,x-amz-user-agent,amz-sdk-invocation-id,amz-sdk-request,cache-control';
+/** One preflight per origin and header set for two hours (Chromium's cap), not one per sign-in. */
+const PREFLIGHT_MAX_AGE_SECONDS = '7200';
+
+/** The CORS headers of every answer to an allowed origin: exactly that origin, never `*`. */
+function corsHeaders(origin: string): Record<string, string> {
+  return {
+    'access-control-allow-origin': origin,
+    'access-control-expose-headers': 'x-amzn-errortype,x-amzn-requestid',
+    vary: 'origin',
+  };
+}
+
+const LOOPBACK_ADDRESSES = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+const LOOPBACK_HOSTS = /^(?:localhost|127\.0\.0\.1|\[::1\])(?::\d{1,5})?$/i;
+
+/**
+ * Whether a request comes from this machine and names it as such: the peer is a loopback address and the
+ * `Host` a loopback name (a page on another site whose name was re-pointed at 127.0.0.1 sends its own).
+ */
+function isLocalClient(req: IncomingMessage): boolean {
+  const host = headerValue(req.headers, 'host') ?? '';
+  return LOOPBACK_ADDRESSES.has(req.socket.remoteAddress ?? '') && LOOPBACK_HOSTS.test(host);
+}
 
 function send(
   res: ServerResponse,
@@ -121,7 +146,7 @@ function send(
   body: Buffer | string,
 ): void {
   if (res.headersSent) return;
-  res.writeHead(status, { ...CORS, ...headers, 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
 
@@ -137,7 +162,7 @@ function sendJson(
 function sendAwsError(res: ServerResponse, requestId: string, error: ServiceError): void {
   send(
     res,
-    400,
+    JSON_ERROR_STATUS[error.code] ?? 400,
     {
       'content-type': 'application/x-amz-json-1.1',
       'x-amzn-errortype': error.code,
@@ -190,6 +215,7 @@ export async function start(options: StartOptions): Promise<LocalAws> {
     log,
     parameterKey: Buffer.from(keyHex, 'hex'),
   };
+  const allowedOrigins = new Set(config.allowedOrigins);
   pools.seedPools(ctx);
   for (const p of config.parameters) ssm.writeParameter(ctx, p.name, p.type, p.value, true);
 
@@ -203,13 +229,50 @@ export async function start(options: StartOptions): Promise<LocalAws> {
       return;
     }
     const path = url.pathname;
+    const origin = headerValue(req.headers, 'origin');
+    // Sign-in codes: for this machine's tools and a developer's browser tab, never for a web page (any
+    // page's request carries an Origin; a tab opened on the URL does not).
+    if (path === '/_local/outbox') {
+      if (origin !== undefined || !isLocalClient(req)) {
+        sendAwsError(
+          res,
+          requestId,
+          new ServiceError(
+            'ForbiddenException',
+            'The outbox is served only to local clients, not to web pages.',
+          ),
+        );
+      } else if (req.method !== 'GET') {
+        sendJson(res, 404, { message: 'Not Found' });
+      } else {
+        sendJson(res, 200, { messages: store.listMessages(url.searchParams.get('to') ?? undefined) });
+      }
+      return;
+    }
+    // Browsers: only the configured app origins, so that no other site's page can drive this server, not
+    // even with "simple" requests that skip the preflight. SDKs and Node send no Origin.
+    if (origin !== undefined) {
+      if (!allowedOrigins.has(origin)) {
+        sendAwsError(
+          res,
+          requestId,
+          new ServiceError('ForbiddenException', 'Requests from this origin are not allowed.'),
+        );
+        return;
+      }
+      for (const [name, value] of Object.entries(corsHeaders(origin))) res.setHeader(name, value);
+    }
     if (req.method === 'OPTIONS') {
-      // `*` does not cover `authorization` in browsers, so echo what the preflight asks for.
-      const asked = req.headers['access-control-request-headers'];
       send(
         res,
         204,
-        typeof asked === 'string' && asked !== '' ? { 'access-control-allow-headers': asked } : {},
+        origin === undefined
+          ? {}
+          : {
+              'access-control-allow-methods': 'GET,POST',
+              'access-control-allow-headers': BROWSER_REQUEST_HEADERS,
+              'access-control-max-age': PREFLIGHT_MAX_AGE_SECONDS,
+            },
         '',
       );
       return;
@@ -231,10 +294,6 @@ export async function start(options: StartOptions): Promise<LocalAws> {
             response_types_supported: ['code', 'token'],
           });
         }
-        return;
-      }
-      if (path === '/_local/outbox') {
-        sendJson(res, 200, { messages: store.listMessages(url.searchParams.get('to') ?? undefined) });
         return;
       }
       if (path === '/_local/health') {

@@ -41,12 +41,6 @@ export function headerValue(headers: IncomingHttpHeaders, name: string): string 
   return Array.isArray(value) ? value.join(',') : undefined;
 }
 
-/** The access key a request claims, read leniently, to decide which rules apply to it. */
-export function claimedAccessKey(headers: IncomingHttpHeaders): string | undefined {
-  const authorization = headerValue(headers, 'authorization');
-  return authorization === undefined ? undefined : /Credential=(\w+)\//.exec(authorization)?.[1];
-}
-
 /** Parses a SigV4 `Authorization` header; undefined when it is not one. */
 export function parseAuthorization(value: string | undefined): SigV4Authorization | undefined {
   const match = value === undefined ? null : AUTHORIZATION.exec(value.trim());

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -118,15 +118,39 @@ export interface StsCredentialsRow {
   expires_at: number;
 }
 
+/**
+ * Creates `dir` and any missing parent as 0700, and makes `dir` itself 0700 if it already existed: the
+ * state holds password verifiers, signing keys and issued credentials. The mode is set after creating,
+ * so the umask cannot widen it.
+ */
+function createPrivateDir(dir: string): void {
+  const missing: string[] = [];
+  for (let at = dir; !existsSync(at); at = dirname(at)) missing.unshift(at);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const created of missing) chmodSync(created, 0o700);
+  chmodSync(dir, 0o700);
+}
+
 /** All state of the server, in one SQLite file under the data dir (or in memory). */
 export class Store {
   readonly db: Database.Database;
 
   constructor(dataDir: string | undefined) {
-    if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(dataDir === undefined ? ':memory:' : join(dataDir, 'local-aws.sqlite'));
+    if (dataDir === undefined) {
+      this.db = new Database(':memory:');
+      this.db.exec(SCHEMA);
+      return;
+    }
+    const file = join(dataDir, 'local-aws.sqlite');
+    createPrivateDir(dataDir);
+    // Made 0600 before SQLite opens it (SQLite gives its -wal and -shm the database file's mode); an
+    // existing file of an earlier start is narrowed too.
+    closeSync(openSync(file, 'a', 0o600));
+    chmodSync(file, 0o600);
+    this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.exec(SCHEMA);
+    for (const side of [`${file}-wal`, `${file}-shm`]) if (existsSync(side)) chmodSync(side, 0o600);
   }
 
   close(): void {

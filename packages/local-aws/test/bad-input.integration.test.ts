@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES, SUPPORTED_TARGETS, start, type LocalAws } from '../src/index';
-import { testConfig } from './helpers';
+import { postJson, testConfig } from './helpers';
 
 /** Junk for every operation: always a typed 4xx in the AWS error shape, never a 5xx (clients retry those). */
 const JUNK: string[] = [
@@ -20,6 +20,7 @@ beforeAll(async () => {
     config: {
       ...testConfig(),
       principals: [
+        ...(testConfig().principals ?? []),
         { accessKeyId: 'AKIAJUNKTEST', secretAccessKey: 'secret', arn: 'arn:aws:iam::222222222222:user/u' },
       ],
     },
@@ -33,11 +34,8 @@ afterAll(async () => {
 describe('bad input on every operation', () => {
   it.each(SUPPORTED_TARGETS)('%s answers junk with a typed 400', async (target) => {
     for (const body of JUNK) {
-      const res = await fetch(`${server.url}/`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target },
-        body,
-      });
+      // Signed by the operator, so that the junk reaches admin and SSM operations too.
+      const res = await postJson(server.url, target, body);
       expect(res.status, `${target} ${body.slice(0, 60)}`).toBe(400);
       const type = res.headers.get('x-amzn-errortype');
       expect(ERROR_CODES).toContain(type);

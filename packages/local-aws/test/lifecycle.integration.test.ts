@@ -11,7 +11,7 @@ import { decodeJwt } from 'jose';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { start, type LocalAws } from '../src/index';
-import { cognitoClient, errorName, outbox, PASSWORD } from './helpers';
+import { adminPrincipal, cognitoClient, errorName, outbox, PASSWORD } from './helpers';
 
 const LIFECYCLE = fileURLToPath(new URL('./handlers/lifecycle.ts', import.meta.url));
 
@@ -46,6 +46,7 @@ beforeAll(async () => {
           ],
         },
       ],
+      principals: [adminPrincipal()],
     },
   });
   cognito = cognitoClient(server.url);

@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { start, type LocalAws } from '../src/index';
-import { cognitoClient } from './helpers';
+import { ADMIN_KEYS, adminPrincipal, cognitoClient } from './helpers';
 
 /**
  * The project's real custom-auth triggers, run by local-aws for Amplify's CUSTOM_WITHOUT_SRP sign-in. Their
@@ -89,6 +89,7 @@ beforeAll(async () => {
         },
       ],
       parameters: [{ name: '/passkeys/corbado-api-secret', type: 'SecureString', value: API_SECRET }],
+      principals: [adminPrincipal()],
     },
   });
   // The handlers read their environment at cold start, i.e. at the first sign-in, after start().
@@ -100,8 +101,9 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: server.url,
     USER_POOL_ID: POOL_ID,
     AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+    // The handlers' SSM reads are signed, as with their execution role's keys in AWS.
+    AWS_ACCESS_KEY_ID: ADMIN_KEYS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: ADMIN_KEYS.secretAccessKey,
     POWERTOOLS_LOG_LEVEL: 'ERROR',
   });
 

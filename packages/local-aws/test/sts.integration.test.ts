@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { start, type LocalAws, type LocalAwsConfig } from '../src/index';
-import { cognitoClient, errorName } from './helpers';
+import { adminPrincipal, cognitoClient, errorName } from './helpers';
 
 /**
  * Corbado's actions reach the customer's pool as in production: STS AssumeRole on a cross-account role with
@@ -51,7 +51,7 @@ const config: LocalAwsConfig = {
     { id: OTHER_POOL, name: 'other', usernameAttributes: ['email'] },
   ],
   parameters: [{ name: '/customer/secret', type: 'SecureString', value: 'not-for-actions' }],
-  principals: [CORBADO, STRANGER],
+  principals: [CORBADO, STRANGER, adminPrincipal(ACCOUNT)],
   roles: [
     {
       arn: ROLE,
