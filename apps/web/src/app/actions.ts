@@ -2,33 +2,67 @@
 
 import { createCorbadoBackend } from '@cognito-passkeys/corbado-backend';
 
-import { serverConfig } from '@/lib/config';
+import { serverConfig, type ServerConfig } from '@/lib/config';
 import {
-  createIdTokenVerifier,
+  createCognitoSessionCheck,
+  createSessionTokensVerifier,
   issueConnectToken,
   type ConnectTokenResult,
-  type IdTokenVerifier,
+  type SessionCheck,
+  type SessionTokensVerifier,
 } from '@/lib/connect-token';
 
-let verifier: IdTokenVerifier | undefined;
+/** The verifier (with its JWKS cache) and the Cognito client, made once per configuration. */
+let cognito: { key: string; verifyTokens: SessionTokensVerifier; checkSession: SessionCheck } | undefined;
+
+function cognitoFor(config: ServerConfig) {
+  const key = [config.COGNITO_USER_POOL_ID, config.COGNITO_CLIENT_ID, config.COGNITO_ENDPOINT].join(' ');
+  if (cognito?.key !== key)
+    cognito = {
+      key,
+      verifyTokens: createSessionTokensVerifier({
+        userPoolId: config.COGNITO_USER_POOL_ID,
+        clientId: config.COGNITO_CLIENT_ID,
+        localJwksUrl: config.COGNITO_JWKS_URL,
+      }),
+      checkSession: createCognitoSessionCheck({
+        // A pool ID starts with its region (`us-east-1_…`).
+        region: config.COGNITO_USER_POOL_ID.split('_')[0]!,
+        endpoint: config.COGNITO_ENDPOINT,
+      }),
+    };
+  return cognito;
+}
 
 /**
- * A connect token for the Corbado components, for the user the idToken proves. Accepts nothing but a
- * verified idToken of this pool and client; answers `{ ok: false, code }` otherwise.
+ * A connect token for the Corbado components, for the user the session proves: both tokens of one Amplify
+ * session, which Cognito must still accept (and, to add or delete a passkey, from a recent sign-in).
+ * Answers `{ ok: false, code }` otherwise.
  */
-export async function getConnectToken(type: string, idToken: string): Promise<ConnectTokenResult> {
+export async function getConnectToken(
+  type: string,
+  tokens: { idToken: string; accessToken: string },
+): Promise<ConnectTokenResult> {
   const config = serverConfig();
-  verifier ??= createIdTokenVerifier({
-    userPoolId: config.COGNITO_USER_POOL_ID,
-    clientId: config.COGNITO_CLIENT_ID,
-    localJwksUrl: config.COGNITO_JWKS_URL,
-  });
+  const { verifyTokens, checkSession } = cognitoFor(config);
   const corbado = createCorbadoBackend({
     baseUrl: config.CORBADO_BACKEND_API_URL,
     projectId: config.CORBADO_PROJECT_ID,
     apiSecret: config.CORBADO_API_SECRET,
   });
-  const result = await issueConnectToken({ type, idToken }, { verifyIdToken: verifier, corbado });
+  // A Server Action's arguments are whatever the caller posted: the schema in issueConnectToken checks them.
+  const { idToken, accessToken } = (typeof tokens === 'object' && tokens !== null ? tokens : {}) as Partial<
+    typeof tokens
+  >;
+  const result = await issueConnectToken(
+    { type, idToken, accessToken },
+    {
+      verifyTokens,
+      checkSession,
+      corbado,
+      reauthMaxAgeSeconds: config.PASSKEY_REAUTH_MAX_AGE_SECONDS,
+    },
+  );
   if (!result.ok) console.warn(JSON.stringify({ action: 'getConnectToken', code: result.code }));
   return result;
 }

@@ -9,7 +9,7 @@ const serverEnvSchema = z.object({
   COGNITO_USER_POOL_ID: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d_[a-zA-Z0-9]+$/),
   /** The app client (no secret) that allows CUSTOM_AUTH and USER_SRP_AUTH. */
   COGNITO_CLIENT_ID: z.string().min(1),
-  /** Local stack only: the Cognito endpoint Amplify calls instead of AWS. */
+  /** Local stack only: the Cognito endpoint Amplify (and the Server Action's GetUser) call instead of AWS. */
   COGNITO_ENDPOINT: z.url().optional(),
   /** Local stack only: where the local pool's JWKS is served (real pools use Cognito's own). */
   COGNITO_JWKS_URL: z.url().optional(),
@@ -29,6 +29,17 @@ const serverEnvSchema = z.object({
   CORBADO_BACKEND_API_URL: z.url().default('https://backendapi.cloud.corbado.io'),
   /** The Corbado API secret (server only, never sent to the browser). */
   CORBADO_API_SECRET: z.string().min(1),
+  /**
+   * The oldest sign-in (seconds since the idToken's `auth_time`) that may add or delete a passkey; older
+   * sessions are asked to sign in again. Listing passkeys is not limited. Cognito keeps `auth_time` across
+   * token refreshes, so this counts from the sign-in itself. 15 minutes by default, at most a day.
+   */
+  PASSKEY_REAUTH_MAX_AGE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(24 * 60 * 60)
+    .default(15 * 60),
   /** Local stack only: where the outbox of confirmation codes is, shown as a hint on the pages. */
   LOCAL_OUTBOX_URL: z.url().optional(),
 });

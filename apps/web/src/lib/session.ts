@@ -2,20 +2,65 @@
 
 import { fetchAuthSession, getCurrentUser } from 'aws-amplify/auth';
 import { useRouter } from 'next/navigation';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 
 import { getConnectToken } from '@/app/actions';
+import type { ConnectTokenErrorCode, ConnectTokenType } from '@/lib/connect-token';
 
-export type ConnectTokenType = 'passkey-append' | 'passkey-list' | 'passkey-delete';
+export type { ConnectTokenType };
 
-/** Asks the Server Action for a connect token with the signed-in user's idToken. */
+/** The refusals that only a new sign-in cures; `/login?reason=` names them to the user. */
+export type SignInAgainReason = Extract<
+  ConnectTokenErrorCode,
+  'reauthentication_required' | 'session_revoked'
+>;
+
+const SIGN_IN_AGAIN: ReadonlySet<string> = new Set<SignInAgainReason>([
+  'reauthentication_required',
+  'session_revoked',
+]);
+
+/** A refused connect token, with the Server Action's code (or `not_signed_in`). */
+export class ConnectTokenError extends Error {
+  override readonly name = 'ConnectTokenError';
+  constructor(readonly code: ConnectTokenErrorCode | 'not_signed_in') {
+    super(code);
+  }
+}
+
+/**
+ * Asks the Server Action for a connect token with both tokens of the signed-in user's session (Amplify
+ * refreshes them first when they have expired; a refresh keeps the sign-in's `auth_time`).
+ */
 export async function connectToken(type: ConnectTokenType): Promise<string> {
-  const session = await fetchAuthSession();
-  const idToken = session.tokens?.idToken?.toString();
-  if (!idToken) throw new Error('not_signed_in');
-  const result = await getConnectToken(type, idToken);
-  if (!result.ok) throw new Error(result.code);
+  const { tokens } = await fetchAuthSession();
+  const idToken = tokens?.idToken?.toString();
+  const accessToken = tokens?.accessToken?.toString();
+  if (!idToken || !accessToken) throw new ConnectTokenError('not_signed_in');
+  const result = await getConnectToken(type, { idToken, accessToken });
+  if (!result.ok) throw new ConnectTokenError(result.code);
   return result.token;
+}
+
+/**
+ * The connect-token provider for a Connect component, and why the user must sign in again when the Server
+ * Action said so (the page shows `<SignInAgain>` then, not the component's generic error).
+ */
+export function useConnectToken(): {
+  provider: (type: ConnectTokenType) => Promise<string>;
+  signInAgain: SignInAgainReason | null;
+} {
+  const [signInAgain, setSignInAgain] = useState<SignInAgainReason | null>(null);
+  const provider = useCallback(async (type: ConnectTokenType) => {
+    try {
+      return await connectToken(type);
+    } catch (error) {
+      if (error instanceof ConnectTokenError && SIGN_IN_AGAIN.has(error.code))
+        setSignInAgain(error.code as SignInAgainReason);
+      throw error;
+    }
+  }, []);
+  return { provider, signInAgain };
 }
 
 /** Protected pages: redirects to /login without a session; `ready` once a user is known. */

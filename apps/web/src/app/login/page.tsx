@@ -8,9 +8,18 @@ import { Suspense, useEffect, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'next/navigation';
 
 import { Alert, CodeField, Field, useSubmit } from '@/components/form';
+import { SIGNED_OUT_NOTICES } from '@/components/sign-in-again';
 import { decodeJwtPayload } from '@/lib/session';
 
 type Mode = 'passkey' | 'password' | 'email-code';
+
+/** What `?reason=` tells the user: why they are asked to sign in (again). */
+function loginNotice(reason: string | null): string | null {
+  if (reason === 'password_changed') return 'Your password was changed. Sign in with the new one.';
+  if (reason === 'reauthentication_required' || reason === 'session_revoked')
+    return SIGNED_OUT_NOTICES[reason];
+  return null;
+}
 
 export default function LoginPage() {
   return (
@@ -27,11 +36,7 @@ function Login() {
   const [email, setEmail] = useState(params.get('email') ?? '');
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
-  const [notice, setNotice] = useState<string | null>(
-    params.get('reason') === 'password_changed'
-      ? 'Your password was changed. Sign in with the new one.'
-      : null,
-  );
+  const [notice, setNotice] = useState<string | null>(() => loginNotice(params.get('reason')));
   const { busy, error, setError, run } = useSubmit();
   const [checked, setChecked] = useState(false);
 
@@ -98,6 +103,7 @@ function Login() {
       {mode === 'passkey' && (
         <>
           <p className="lead">Use your passkey: no password needed.</p>
+          <Alert kind="info" message={notice} />
           <CorbadoConnectLogin
             onComplete={onPasskeyComplete}
             onFallback={(identifier, message) => {

@@ -4,19 +4,22 @@ import { CorbadoConnectAppend } from '@corbado/connect-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 
-import { connectToken, useRequireSession } from '@/lib/session';
+import { SignInAgain } from '@/components/sign-in-again';
+import { useConnectToken, useRequireSession } from '@/lib/session';
 
 export default function PostLoginPage() {
   const router = useRouter();
   const ready = useRequireSession();
+  const { provider, signInAgain } = useConnectToken();
   if (!ready) return <p className="loading">Loading…</p>;
 
   return (
     <section className="card" data-testid="post-login">
       <h1>Sign in faster next time</h1>
       <p className="lead">Add a passkey: your device unlocks it with your fingerprint, face or PIN.</p>
+      {signInAgain && <SignInAgain reason={signInAgain} />}
       <CorbadoConnectAppend
-        appendTokenProvider={() => connectToken('passkey-append')}
+        appendTokenProvider={() => provider('passkey-append')}
         onSkip={() => router.push('/profile')}
         onComplete={() => {
           router.push('/profile');

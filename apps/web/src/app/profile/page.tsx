@@ -5,7 +5,8 @@ import { fetchMFAPreference, fetchUserAttributes, signOut } from 'aws-amplify/au
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
 
-import { connectToken, describeAuthError, useRequireSession } from '@/lib/session';
+import { SignInAgain } from '@/components/sign-in-again';
+import { describeAuthError, useConnectToken, useRequireSession } from '@/lib/session';
 
 const MFA_NAMES: Record<string, string> = {
   EMAIL: 'Email code',
@@ -30,6 +31,7 @@ export default function ProfilePage() {
   const [profile, setProfile] = useState<Profile | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [signingOut, setSigningOut] = useState(false);
+  const { provider, signInAgain } = useConnectToken();
 
   useEffect(() => {
     if (!ready) return;
@@ -84,7 +86,8 @@ export default function ProfilePage() {
       </section>
       <section className="card" data-testid="passkeys">
         <h2>Passkeys</h2>
-        <CorbadoConnectPasskeyList connectTokenProvider={(type) => connectToken(type)} />
+        {signInAgain && <SignInAgain reason={signInAgain} />}
+        <CorbadoConnectPasskeyList connectTokenProvider={provider} />
       </section>
     </>
   );
