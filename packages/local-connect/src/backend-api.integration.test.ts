@@ -111,11 +111,14 @@ describe('Backend API', () => {
 
   it('publishes the signing key as a JWKS', async () => {
     const res = await fetch(`${server.url}/.well-known/jwks.json`);
-    const jwks = (await res.json()) as { keys: { kid: string; alg: string; kty: string; d?: string }[] };
+    const jwks = (await res.json()) as {
+      keys: { kid: string; alg: string; kty: string; crv: string; d?: string }[];
+    };
     expect(jwks.keys).toHaveLength(1);
     expect(jwks.keys[0]).toMatchObject({
-      kty: 'RSA',
-      alg: 'RS256',
+      kty: 'EC',
+      crv: 'P-256',
+      alg: 'ES256',
       kid: expect.stringMatching(/^pki-/) as unknown,
     });
     expect(jwks.keys[0]?.d).toBeUndefined();

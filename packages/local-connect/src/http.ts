@@ -6,14 +6,15 @@ import { randomToken } from './ids';
 /** Largest request body accepted. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/** Per-request facts every handler and error body needs. */
+/** Per-request facts an error body needs. */
 export interface RequestContext {
+  /** Made only when an error is answered or logged: a successful answer carries no request ID. */
   requestId: string;
   startedMs: number;
 }
 
-export function newRequestContext(): RequestContext {
-  return { requestId: `req-${randomToken(12)}`, startedMs: performance.now() };
+export function newRequestId(): string {
+  return `req-${randomToken(12)}`;
 }
 
 function requestData(ctx: RequestContext) {
@@ -106,11 +107,15 @@ export function corsHeaders(origin: string): Record<string, string> {
   };
 }
 
+/**
+ * A preflight answer, cached by the browser per origin and URL for `max-age` seconds: 7200 is the most
+ * Chromium honours (Firefox allows a day), so a page sends one preflight per route in two hours.
+ */
 export const PREFLIGHT_HEADERS = {
   'access-control-allow-methods': 'POST, OPTIONS',
   'access-control-allow-headers':
     'content-type, x-corbado-process-id, x-corbado-projectid, x-corbado-sdk, x-corbado-client-timezone',
-  'access-control-max-age': '600',
+  'access-control-max-age': '7200',
 };
 
 export function header(req: IncomingMessage, name: string): string | undefined {

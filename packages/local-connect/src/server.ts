@@ -6,7 +6,7 @@ import { stderrLogger, type Logger, type ServerDeps } from './context';
 import { ActionError, ConfigError, RequestError } from './errors';
 import { ActionRunner } from './actions';
 import * as fapi from './frontend-api/index';
-import { PREFLIGHT_HEADERS, corsHeaders, header, newRequestContext, sendError, sendJson } from './http';
+import { PREFLIGHT_HEADERS, corsHeaders, header, newRequestId, sendError, sendJson } from './http';
 import { PasskeyDataSigner } from './signed-passkey-data';
 import { Store } from './store';
 
@@ -53,7 +53,18 @@ const FRONTEND_ROUTES: Record<string, Handler> = {
 
 const INIT_ROUTES = new Set(['/v2/connect/login/init', '/v2/connect/append/init', '/v2/connect/manage/init']);
 
-async function route(deps: ServerDeps, req: IncomingMessage, res: ServerResponse) {
+/**
+ * How often (by the server's clock) an init may purge expired rows. Expiry is checked on every read, so
+ * purging only bounds the database's size; doing it on every init cost a tenth of a login.
+ */
+export const PURGE_INTERVAL_MS = 1000;
+
+async function route(
+  deps: ServerDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  purge: (nowMs: number) => void,
+) {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
 
   if (path === '/.well-known/jwks.json') {
@@ -64,6 +75,11 @@ async function route(deps: ServerDeps, req: IncomingMessage, res: ServerResponse
 
   const backend = BACKEND_ROUTES[path];
   if (backend) {
+    // Server to server only: a browser always sends Origin on a cross-origin call (and on any POST), so
+    // a request that has one is refused before anything else, and no CORS header is ever sent here.
+    if (header(req, 'origin') !== undefined) {
+      throw new RequestError('origin_not_allowed', 'the Backend API is not for browsers');
+    }
     if (req.method !== 'POST') throw new RequestError('method_not_allowed', 'use POST');
     checkBackendAuth(req, deps.config.projectId, deps.config.apiSecret);
     sendJson(res, 200, await backend(deps, req));
@@ -89,13 +105,19 @@ async function route(deps: ServerDeps, req: IncomingMessage, res: ServerResponse
   if (header(req, 'x-corbado-projectid') !== deps.config.projectId) {
     throw new RequestError('project_id_mismatch', 'x-corbado-projectid does not name this project');
   }
-  if (INIT_ROUTES.has(path)) deps.store.purgeExpired(deps.now().getTime());
+  if (INIT_ROUTES.has(path)) purge(deps.now().getTime());
   sendJson(res, 200, await frontend(deps, req));
 }
 
-function handle(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): void {
-  const ctx = newRequestContext();
-  route(deps, req, res).catch((err: unknown) => {
+function handle(
+  deps: ServerDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  purge: (nowMs: number) => void,
+): void {
+  const startedMs = performance.now();
+  route(deps, req, res, purge).catch((err: unknown) => {
+    const ctx = { requestId: newRequestId(), startedMs };
     const requestError =
       err instanceof RequestError
         ? err
@@ -164,7 +186,13 @@ export async function start(options: StartOptions): Promise<RunningServer> {
     frontendApiUrl: () => (config.publicUrl ?? url).replace(/\/$/, ''),
     actions,
   };
-  const server = createServer((req, res) => handle(deps, req, res));
+  let lastPurgeMs = Number.NEGATIVE_INFINITY;
+  const purge = (nowMs: number) => {
+    if (Math.abs(nowMs - lastPurgeMs) < PURGE_INTERVAL_MS) return;
+    lastPurgeMs = nowMs;
+    store.purgeExpired(nowMs);
+  };
+  const server = createServer((req, res) => handle(deps, req, res, purge));
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
 

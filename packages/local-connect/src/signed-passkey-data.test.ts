@@ -1,4 +1,4 @@
-import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { SignJWT, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair } from 'jose';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,12 +29,12 @@ describe('PasskeyDataSigner', () => {
     dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }));
   });
 
-  it('signs the documented claims with RS256', async () => {
+  it('signs the documented claims with ES256', async () => {
     const clock = manualClock();
     const signer = await PasskeyDataSigner.open(open(), 'pro-1', clock.now);
     const jwt = await signer.sign(CLAIMS);
     const iat = Math.floor(clock.now().getTime() / 1000);
-    expect(decodeProtectedHeader(jwt)).toEqual({ alg: 'RS256', kid: signer.jwks().keys[0]?.kid, typ: 'JWT' });
+    expect(decodeProtectedHeader(jwt)).toEqual({ alg: 'ES256', kid: signer.jwks().keys[0]?.kid, typ: 'JWT' });
     expect(decodeJwt(jwt)).toEqual({
       iss: 'pro-1',
       sub: CLAIMS.userId,
@@ -109,5 +109,26 @@ describe('PasskeyDataSigner', () => {
     expect(second.jwks()).toEqual(first.jwks());
     expect(await second.verify(used, CLAIMS.webauthnId)).toBe('invalid_challenge');
     expect(await second.verify(unused, CLAIMS.webauthnId)).toBe('success');
+  });
+
+  it('signs with a new ES256 key in a data dir that holds an RS256 one, and refuses RS256 tokens', async () => {
+    const clock = manualClock();
+    const store = open();
+    const rsa = await generateKeyPair('RS256', { extractable: true });
+    store.insertSigningKey('pki-1', JSON.stringify(await exportJWK(rsa.privateKey)), 0);
+    const signer = await PasskeyDataSigner.open(store, 'pro-1', clock.now);
+    expect(signer.jwks().keys).toEqual([expect.objectContaining({ kty: 'EC', alg: 'ES256' })]);
+    expect(store.signingKeys()).toHaveLength(2);
+
+    const iat = Math.floor(clock.now().getTime() / 1000);
+    const rs256 = await new SignJWT({ webauthnId: CLAIMS.webauthnId })
+      .setProtectedHeader({ alg: 'RS256', kid: signer.jwks().keys[0]!.kid! })
+      .setIssuer('pro-1')
+      .setSubject(CLAIMS.userId)
+      .setJti('j')
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + 300)
+      .sign(rsa.privateKey);
+    expect(await signer.verify(rs256, CLAIMS.webauthnId)).toBe('invalid_signature');
   });
 });

@@ -44,7 +44,18 @@ const claimsSchema = z.object({
   webauthnId: z.string().min(1),
 });
 
-/** Signs and verifies signedPasskeyData with one RS256 key, kept in the store so restarts keep it. */
+/**
+ * The signature algorithm of signedPasskeyData. Corbado's concept page shows an RS256 header; ES256 is
+ * used here because the token's only verifier is this server's own `verifySignedData` (the clients only
+ * decode the payload's `webauthnId`), and an RS256 signature costs about five ES256 ones, which on a busy
+ * login path was the largest single cost of `login/finish`.
+ */
+export const SIGNED_DATA_ALGORITHM = 'ES256';
+
+/**
+ * Signs and verifies signedPasskeyData with one ES256 key, kept in the store so restarts keep it. The key
+ * is imported once, here; a data dir from before ES256 keeps its RS256 row, unused, and gains an ES256 key.
+ */
 export class PasskeyDataSigner {
   private constructor(
     private readonly store: Store,
@@ -57,17 +68,20 @@ export class PasskeyDataSigner {
   ) {}
 
   static async open(store: Store, projectId: string, now: () => Date): Promise<PasskeyDataSigner> {
-    let stored = store.signingKey();
+    let stored = store
+      .signingKeys()
+      .filter((key) => (JSON.parse(key.privateJwk) as JWK).kty === 'EC')
+      .at(-1);
     if (!stored) {
-      const { privateKey } = await generateKeyPair('RS256', { extractable: true, modulusLength: 2048 });
+      const { privateKey } = await generateKeyPair(SIGNED_DATA_ALGORITHM, { extractable: true });
       stored = { kid: newId('pki'), privateJwk: JSON.stringify(await exportJWK(privateKey)) };
       store.insertSigningKey(stored.kid, stored.privateJwk, now().getTime());
     }
     const privateJwk = JSON.parse(stored.privateJwk) as JWK;
-    const privateKey = (await importJWK(privateJwk, 'RS256')) as CryptoKey;
-    const { kty, n, e } = privateJwk;
-    const publicJwk: JWK = { kty, n, e, kid: stored.kid, alg: 'RS256', use: 'sig' };
-    const publicKey = (await importJWK(publicJwk, 'RS256')) as CryptoKey;
+    const privateKey = (await importJWK(privateJwk, SIGNED_DATA_ALGORITHM)) as CryptoKey;
+    const { kty, crv, x, y } = privateJwk;
+    const publicJwk: JWK = { kty, crv, x, y, kid: stored.kid, alg: SIGNED_DATA_ALGORITHM, use: 'sig' };
+    const publicKey = (await importJWK(publicJwk, SIGNED_DATA_ALGORITHM)) as CryptoKey;
     return new PasskeyDataSigner(store, projectId, stored.kid, privateKey, publicKey, publicJwk, now);
   }
 
@@ -93,7 +107,7 @@ export class PasskeyDataSigner {
       webauthnId: claims.webauthnId,
       isCUI: claims.isCUI,
     })
-      .setProtectedHeader({ alg: 'RS256', kid: this.kid, typ: 'JWT' })
+      .setProtectedHeader({ alg: SIGNED_DATA_ALGORITHM, kid: this.kid, typ: 'JWT' })
       .setIssuer(this.projectId)
       .setSubject(claims.userId)
       .setIssuedAt(iat)
@@ -112,7 +126,7 @@ export class PasskeyDataSigner {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(signedPasskeyData, this.publicKeyResolver, {
-        algorithms: ['RS256'],
+        algorithms: [SIGNED_DATA_ALGORITHM],
         issuer: this.projectId,
         currentDate: this.now(),
       }));

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** A user as Corbado knows it: the username passkeys are stored under (= the JWT's `webauthnId`). */
@@ -82,7 +82,10 @@ CREATE TABLE IF NOT EXISTS challenges (
   id TEXT PRIMARY KEY, process_id TEXT NOT NULL, purpose TEXT NOT NULL, challenge TEXT NOT NULL,
   user_id TEXT, identifier_value TEXT NOT NULL, connect_token_id TEXT, expires_ms INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS challenges_lookup ON challenges(process_id, purpose, challenge);
+CREATE INDEX IF NOT EXISTS challenges_expiry ON challenges(expires_ms);
+CREATE INDEX IF NOT EXISTS processes_expiry ON processes(expires);
 CREATE TABLE IF NOT EXISTS used_jtis (jti TEXT PRIMARY KEY, exp INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS used_jtis_expiry ON used_jtis(exp);
 CREATE TABLE IF NOT EXISTS signing_keys (kid TEXT PRIMARY KEY, private_jwk TEXT NOT NULL, created_ms INTEGER NOT NULL);
 `;
 
@@ -132,20 +135,122 @@ const CHALLENGE_COLUMNS =
   'id, process_id AS processId, purpose, challenge, user_id AS userId, identifier_value AS identifierValue, ' +
   'connect_token_id AS connectTokenId, expires_ms AS expiresMs';
 
-/** All state of the server, in one SQLite database (`<dataDir>/local-connect.sqlite`, or in memory). */
+/** The database file in a data dir; SQLite adds `-wal` and `-shm` beside it. */
+export const DATABASE_FILE = 'local-connect.sqlite';
+
+/**
+ * Owner-only modes for the data dir and every file in it (it holds the signing key and passkeys): set
+ * at creation and again with chmod, so neither the umask nor an older, looser copy leaves them readable.
+ */
+const DIR_MODE = 0o700;
+const FILE_MODE = 0o600;
+
+function openDatabaseFile(dataDir: string): Database.Database {
+  mkdirSync(dataDir, { recursive: true, mode: DIR_MODE });
+  chmodSync(dataDir, DIR_MODE);
+  const file = join(dataDir, DATABASE_FILE);
+  // SQLite gives -wal and -shm the database file's mode, so the file is made before SQLite opens it.
+  closeSync(openSync(file, 'a', FILE_MODE));
+  chmodSync(file, FILE_MODE);
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  for (const suffix of ['-wal', '-shm']) {
+    if (existsSync(file + suffix)) chmodSync(file + suffix, FILE_MODE);
+  }
+  return db;
+}
+
+function prepareStatements(db: Database.Database) {
+  return {
+    userByUsername: db.prepare<[string], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE username = ?`),
+    userById: db.prepare<[string], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`),
+    insertUser: db.prepare<[string, string, string, string, number]>(
+      'INSERT OR IGNORE INTO users (id, username, display_name, webauthn_user_id, created_ms) VALUES (?, ?, ?, ?, ?)',
+    ),
+    updateUserDisplayName: db.prepare<[string, string]>('UPDATE users SET display_name = ? WHERE id = ?'),
+    credentialsOfUser: db.prepare<[string], CredentialRecord>(
+      'SELECT * FROM credentials WHERE user_id = ? ORDER BY created_ms, id',
+    ),
+    credentialByCredentialId: db.prepare<[string], CredentialRecord>(
+      'SELECT * FROM credentials WHERE credential_id = ?',
+    ),
+    insertCredential: db.prepare(
+      `INSERT INTO credentials (id, user_id, credential_id, public_key, counter, transports, aaguid,
+        attestation_type, backup_eligible, backup_state, source_os, source_browser, created_ms, last_used_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    recordCredentialUse: db.prepare<[number, number, number, string]>(
+      'UPDATE credentials SET counter = ?, backup_state = ?, last_used_ms = ? WHERE id = ?',
+    ),
+    credentialOfUser: db.prepare<[string, string, string], CredentialRecord>(
+      'SELECT * FROM credentials WHERE user_id = ? AND (id = ? OR credential_id = ?)',
+    ),
+    deleteCredential: db.prepare<[string]>('DELETE FROM credentials WHERE id = ?'),
+    insertConnectToken: db.prepare<[string, string, string, string, string, number, string]>(
+      'INSERT INTO connect_tokens (id, secret, type, identifier, display_name, expires, status) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    connectTokenBySecret: db.prepare<[string], ConnectTokenRow>(
+      `SELECT ${TOKEN_COLUMNS} FROM connect_tokens WHERE secret = ?`,
+    ),
+    connectTokenById: db.prepare<[string], ConnectTokenRow>(
+      `SELECT ${TOKEN_COLUMNS} FROM connect_tokens WHERE id = ?`,
+    ),
+    consumeConnectToken: db.prepare<[string]>(
+      "UPDATE connect_tokens SET status = 'consumed' WHERE id = ? AND status = 'initial'",
+    ),
+    insertProcess: db.prepare<[string, number]>('INSERT INTO processes (id, expires) VALUES (?, ?)'),
+    extendProcess: db.prepare<[number, string]>('UPDATE processes SET expires = ? WHERE id = ?'),
+    processById: db.prepare<[string], ProcessRow>('SELECT id, expires FROM processes WHERE id = ?'),
+    deleteChallengesOfProcess: db.prepare<[string]>('DELETE FROM challenges WHERE process_id = ?'),
+    deleteProcess: db.prepare<[string]>('DELETE FROM processes WHERE id = ?'),
+    purgeChallenges: db.prepare<[number]>('DELETE FROM challenges WHERE expires_ms < ?'),
+    purgeProcesses: db.prepare<[number]>(
+      'DELETE FROM processes WHERE expires < ? AND id NOT IN (SELECT process_id FROM challenges)',
+    ),
+    purgeJtis: db.prepare<[number]>('DELETE FROM used_jtis WHERE exp < ?'),
+    insertChallenge: db.prepare<
+      [string, string, string, string, string | null, string, string | null, number]
+    >(
+      `INSERT INTO challenges (id, process_id, purpose, challenge, user_id, identifier_value,
+        connect_token_id, expires_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    // Everything past the newest few of a process and purpose (rowid order is insertion order).
+    trimChallenges: db.prepare<[string, string, number]>(
+      `DELETE FROM challenges WHERE rowid IN (
+         SELECT rowid FROM challenges WHERE process_id = ? AND purpose = ? ORDER BY rowid DESC LIMIT -1 OFFSET ?)`,
+    ),
+    // One statement, so a challenge is read and removed atomically without a transaction.
+    takeChallenge: db.prepare<[string, string, string], ChallengeRow>(
+      `DELETE FROM challenges WHERE process_id = ? AND purpose = ? AND challenge = ? RETURNING ${CHALLENGE_COLUMNS}`,
+    ),
+    useJti: db.prepare<[string, number]>('INSERT OR IGNORE INTO used_jtis (jti, exp) VALUES (?, ?)'),
+    signingKeys: db.prepare<[], { kid: string; privateJwk: string }>(
+      'SELECT kid, private_jwk AS privateJwk FROM signing_keys ORDER BY created_ms, kid',
+    ),
+    insertSigningKey: db.prepare<[string, string, number]>(
+      'INSERT INTO signing_keys (kid, private_jwk, created_ms) VALUES (?, ?, ?)',
+    ),
+  };
+}
+
+/**
+ * All state of the server, in one SQLite database (`<dataDir>/local-connect.sqlite`, or in memory). Every
+ * statement is prepared once, here, not per request.
+ */
 export class Store {
   readonly db: Database.Database;
+  private readonly sql: ReturnType<typeof prepareStatements>;
+  private readonly deleteProcessTx: (id: string) => void;
 
   constructor(dataDir?: string) {
-    if (dataDir) {
-      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-      this.db = new Database(join(dataDir, 'local-connect.sqlite'));
-      this.db.pragma('journal_mode = WAL');
-    } else {
-      this.db = new Database(':memory:');
-    }
+    this.db = dataDir ? openDatabaseFile(dataDir) : new Database(':memory:');
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA);
+    this.sql = prepareStatements(this.db);
+    this.deleteProcessTx = this.db.transaction((id: string) => {
+      this.sql.deleteChallengesOfProcess.run(id);
+      this.sql.deleteProcess.run(id);
+    });
   }
 
   close(): void {
@@ -155,204 +260,146 @@ export class Store {
   // users
 
   userByUsername(username: string): UserRow | undefined {
-    return this.db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE username = ?`).get(username) as
-      UserRow | undefined;
+    return this.sql.userByUsername.get(username);
   }
 
   userById(id: string): UserRow | undefined {
-    return this.db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`).get(id) as UserRow | undefined;
+    return this.sql.userById.get(id);
   }
 
   /** Inserts the user unless the username exists; returns the stored user either way. */
   insertUser(user: UserRow): UserRow {
-    this.db
-      .prepare(
-        'INSERT OR IGNORE INTO users (id, username, display_name, webauthn_user_id, created_ms) VALUES (?, ?, ?, ?, ?)',
-      )
-      .run(user.id, user.username, user.displayName, user.webauthnUserId, user.createdMs);
+    this.sql.insertUser.run(user.id, user.username, user.displayName, user.webauthnUserId, user.createdMs);
     return this.userByUsername(user.username) as UserRow;
   }
 
   updateUserDisplayName(id: string, displayName: string): void {
-    this.db.prepare('UPDATE users SET display_name = ? WHERE id = ?').run(displayName, id);
+    this.sql.updateUserDisplayName.run(displayName, id);
   }
 
   // credentials
 
   credentialsOfUser(userId: string): CredentialRow[] {
-    const rows = this.db
-      .prepare('SELECT * FROM credentials WHERE user_id = ? ORDER BY created_ms, id')
-      .all(userId) as CredentialRecord[];
-    return rows.map(toCredential);
+    return this.sql.credentialsOfUser.all(userId).map(toCredential);
   }
 
   credentialByCredentialId(credentialId: string): CredentialRow | undefined {
-    const row = this.db.prepare('SELECT * FROM credentials WHERE credential_id = ?').get(credentialId) as
-      CredentialRecord | undefined;
+    const row = this.sql.credentialByCredentialId.get(credentialId);
     return row && toCredential(row);
   }
 
   insertCredential(c: CredentialRow): void {
-    this.db
-      .prepare(
-        `INSERT INTO credentials (id, user_id, credential_id, public_key, counter, transports, aaguid,
-          attestation_type, backup_eligible, backup_state, source_os, source_browser, created_ms, last_used_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        c.id,
-        c.userId,
-        c.credentialId,
-        Buffer.from(c.publicKey),
-        c.counter,
-        JSON.stringify(c.transports),
-        c.aaguid,
-        c.attestationType,
-        c.backupEligible ? 1 : 0,
-        c.backupState ? 1 : 0,
-        c.sourceOs,
-        c.sourceBrowser,
-        c.createdMs,
-        c.lastUsedMs,
-      );
+    this.sql.insertCredential.run(
+      c.id,
+      c.userId,
+      c.credentialId,
+      Buffer.from(c.publicKey),
+      c.counter,
+      JSON.stringify(c.transports),
+      c.aaguid,
+      c.attestationType,
+      c.backupEligible ? 1 : 0,
+      c.backupState ? 1 : 0,
+      c.sourceOs,
+      c.sourceBrowser,
+      c.createdMs,
+      c.lastUsedMs,
+    );
   }
 
   recordCredentialUse(id: string, counter: number, backupState: boolean, usedMs: number): void {
-    this.db
-      .prepare('UPDATE credentials SET counter = ?, backup_state = ?, last_used_ms = ? WHERE id = ?')
-      .run(counter, backupState ? 1 : 0, usedMs, id);
+    this.sql.recordCredentialUse.run(counter, backupState ? 1 : 0, usedMs, id);
   }
 
   /** Deletes the user's credential named by its `pky-…` ID or its base64url credential ID. */
   deleteCredentialOfUser(userId: string, idOrCredentialId: string): CredentialRow | undefined {
-    const row = this.db
-      .prepare('SELECT * FROM credentials WHERE user_id = ? AND (id = ? OR credential_id = ?)')
-      .get(userId, idOrCredentialId, idOrCredentialId) as CredentialRecord | undefined;
+    const row = this.sql.credentialOfUser.get(userId, idOrCredentialId, idOrCredentialId);
     if (!row) return undefined;
-    this.db.prepare('DELETE FROM credentials WHERE id = ?').run(row.id);
+    this.sql.deleteCredential.run(row.id);
     return toCredential(row);
   }
 
   // connect tokens
 
   insertConnectToken(t: ConnectTokenRow): void {
-    this.db
-      .prepare(
-        'INSERT INTO connect_tokens (id, secret, type, identifier, display_name, expires, status) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(t.id, t.secret, t.type, t.identifier, t.displayName, t.expires, t.status);
+    this.sql.insertConnectToken.run(t.id, t.secret, t.type, t.identifier, t.displayName, t.expires, t.status);
   }
 
   connectTokenBySecret(secret: string): ConnectTokenRow | undefined {
-    return this.db.prepare(`SELECT ${TOKEN_COLUMNS} FROM connect_tokens WHERE secret = ?`).get(secret) as
-      ConnectTokenRow | undefined;
+    return this.sql.connectTokenBySecret.get(secret);
   }
 
   connectTokenById(id: string): ConnectTokenRow | undefined {
-    return this.db.prepare(`SELECT ${TOKEN_COLUMNS} FROM connect_tokens WHERE id = ?`).get(id) as
-      ConnectTokenRow | undefined;
+    return this.sql.connectTokenById.get(id);
   }
 
   /** Marks the token consumed; false when it already was (so two racing requests cannot both use it). */
   consumeConnectToken(id: string): boolean {
-    return (
-      this.db
-        .prepare("UPDATE connect_tokens SET status = 'consumed' WHERE id = ? AND status = 'initial'")
-        .run(id).changes === 1
-    );
+    return this.sql.consumeConnectToken.run(id).changes === 1;
   }
 
   // processes
 
   insertProcess(p: ProcessRow): void {
-    this.db.prepare('INSERT INTO processes (id, expires) VALUES (?, ?)').run(p.id, p.expires);
+    this.sql.insertProcess.run(p.id, p.expires);
   }
 
   extendProcess(id: string, expires: number): void {
-    this.db.prepare('UPDATE processes SET expires = ? WHERE id = ?').run(expires, id);
+    this.sql.extendProcess.run(expires, id);
   }
 
   processById(id: string): ProcessRow | undefined {
-    return this.db.prepare('SELECT id, expires FROM processes WHERE id = ?').get(id) as
-      ProcessRow | undefined;
+    return this.sql.processById.get(id);
   }
 
   deleteProcess(id: string): void {
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM challenges WHERE process_id = ?').run(id);
-      this.db.prepare('DELETE FROM processes WHERE id = ?').run(id);
-    })();
+    this.deleteProcessTx(id);
   }
 
   /** Drops expired processes, challenges and used JTIs (those can no longer be replayed anyway). */
   purgeExpired(nowMs: number): void {
     const nowS = Math.floor(nowMs / 1000);
-    this.db.prepare('DELETE FROM challenges WHERE expires_ms < ?').run(nowMs);
-    this.db
-      .prepare('DELETE FROM processes WHERE expires < ? AND id NOT IN (SELECT process_id FROM challenges)')
-      .run(nowS);
-    this.db.prepare('DELETE FROM used_jtis WHERE exp < ?').run(nowS - 60);
+    this.sql.purgeChallenges.run(nowMs);
+    this.sql.purgeProcesses.run(nowS);
+    this.sql.purgeJtis.run(nowS - 60);
   }
 
   // challenges (found by process, purpose and value: a client that ran two inits or starts at once
   // answers whichever challenge it kept, and each is still used once)
 
   putChallenge(c: ChallengeRow): void {
-    this.db
-      .prepare(
-        `INSERT INTO challenges (id, process_id, purpose, challenge, user_id, identifier_value,
-          connect_token_id, expires_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        c.id,
-        c.processId,
-        c.purpose,
-        c.challenge,
-        c.userId,
-        c.identifierValue,
-        c.connectTokenId,
-        c.expiresMs,
-      );
+    this.sql.insertChallenge.run(
+      c.id,
+      c.processId,
+      c.purpose,
+      c.challenge,
+      c.userId,
+      c.identifierValue,
+      c.connectTokenId,
+      c.expiresMs,
+    );
     // A process keeps its newest few pending challenges per purpose, so a looping client cannot grow it.
-    this.db
-      .prepare(
-        `DELETE FROM challenges WHERE process_id = ? AND purpose = ? AND id NOT IN (
-           SELECT id FROM challenges WHERE process_id = ? AND purpose = ? ORDER BY rowid DESC LIMIT ?)`,
-      )
-      .run(c.processId, c.purpose, c.processId, c.purpose, MAX_PENDING_CHALLENGES);
+    this.sql.trimChallenges.run(c.processId, c.purpose, MAX_PENDING_CHALLENGES);
   }
 
   /** Removes and returns a pending challenge: each one is verified at most once. */
   takeChallenge(processId: string, purpose: ChallengePurpose, challenge: string): ChallengeRow | undefined {
-    return this.db.transaction(() => {
-      const row = this.db
-        .prepare(
-          `SELECT ${CHALLENGE_COLUMNS} FROM challenges WHERE process_id = ? AND purpose = ? AND challenge = ?`,
-        )
-        .get(processId, purpose, challenge) as ChallengeRow | undefined;
-      if (row) this.db.prepare('DELETE FROM challenges WHERE id = ?').run(row.id);
-      return row;
-    })();
+    return this.sql.takeChallenge.get(processId, purpose, challenge);
   }
 
   // signed passkey data
 
   /** Records the JTI as used; false when it was used before. */
   useJti(jti: string, exp: number): boolean {
-    return (
-      this.db.prepare('INSERT OR IGNORE INTO used_jtis (jti, exp) VALUES (?, ?)').run(jti, exp).changes === 1
-    );
+    return this.sql.useJti.run(jti, exp).changes === 1;
   }
 
-  signingKey(): { kid: string; privateJwk: string } | undefined {
-    return this.db
-      .prepare('SELECT kid, private_jwk AS privateJwk FROM signing_keys ORDER BY created_ms LIMIT 1')
-      .get() as { kid: string; privateJwk: string } | undefined;
+  /** Every signing key ever stored, oldest first. */
+  signingKeys(): { kid: string; privateJwk: string }[] {
+    return this.sql.signingKeys.all();
   }
 
   insertSigningKey(kid: string, privateJwk: string, createdMs: number): void {
-    this.db
-      .prepare('INSERT INTO signing_keys (kid, private_jwk, created_ms) VALUES (?, ?, ?)')
-      .run(kid, privateJwk, createdMs);
+    this.sql.insertSigningKey.run(kid, privateJwk, createdMs);
   }
 }

@@ -127,7 +127,7 @@ describe('local-connect with the official Connect client in Chromium', () => {
     expect(val.passkeyOperation).toMatchObject({ operationType: 'verify', identifierValue: email });
 
     expect(decodeProtectedHeader(val.session)).toMatchObject({
-      alg: 'RS256',
+      alg: 'ES256',
       typ: 'JWT',
       kid: expect.stringMatching(/^pki-/) as unknown,
     });
