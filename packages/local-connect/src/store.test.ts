@@ -1,5 +1,14 @@
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_PENDING_CHALLENGES, Store, type ChallengeRow, type ConnectTokenRow } from './store';
+import {
+  DATABASE_FILE,
+  MAX_PENDING_CHALLENGES,
+  Store,
+  type ChallengeRow,
+  type ConnectTokenRow,
+} from './store';
 
 const TOKEN: ConnectTokenRow = {
   id: 'ctk-1',
@@ -77,5 +86,63 @@ describe('Store', () => {
     store.putChallenge({ ...CHALLENGE, expiresMs: 5000 });
     store.purgeExpired(6000);
     expect(store.takeChallenge('proc-1', 'login', 'abc')).toBeUndefined();
+  });
+
+  describe('file modes', () => {
+    const dirs: string[] = [];
+    let umask: number | undefined;
+    afterEach(() => {
+      if (umask !== undefined) process.umask(umask);
+      umask = undefined;
+      dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }));
+    });
+    const mode = (path: string) => statSync(path).mode & 0o777;
+    const parent = () => {
+      const dir = mkdtempSync(join(tmpdir(), 'local-connect-modes-'));
+      dirs.push(dir);
+      return dir;
+    };
+    const expectOwnerOnly = (dataDir: string) => {
+      expect(mode(dataDir)).toBe(0o700);
+      const file = join(dataDir, DATABASE_FILE);
+      for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+        expect(existsSync(path)).toBe(true);
+        expect({ path, mode: mode(path) }).toEqual({ path, mode: 0o600 });
+      }
+    };
+
+    it('creates the data dir 0700 and the database, -wal and -shm 0600 under a permissive umask', () => {
+      umask = process.umask(0);
+      const dataDir = join(parent(), 'nested', 'data');
+      store = new Store(dataDir);
+      store.insertConnectToken(TOKEN); // a write, so the WAL is in use
+      expectOwnerOnly(dataDir);
+      expect(mode(join(dataDir, '..'))).toBe(0o700);
+    });
+
+    it('tightens a data dir and database files that an older version left readable', () => {
+      const dataDir = join(parent(), 'data');
+      store = new Store(dataDir);
+      store.insertConnectToken(TOKEN);
+      store.close();
+      const file = join(dataDir, DATABASE_FILE);
+      chmodSync(dataDir, 0o755);
+      for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+        if (!existsSync(path)) writeFileSync(path, '');
+        chmodSync(path, 0o644);
+      }
+      store = new Store(dataDir);
+      expectOwnerOnly(dataDir);
+      expect(store.connectTokenBySecret(TOKEN.secret)?.id).toBe(TOKEN.id);
+    });
+
+    it('leaves an existing parent folder as it was', () => {
+      const outer = join(parent(), 'project');
+      mkdirSync(outer, { mode: 0o755 });
+      chmodSync(outer, 0o755);
+      store = new Store(join(outer, 'data'));
+      expect(mode(outer)).toBe(0o755);
+      expect(mode(join(outer, 'data'))).toBe(0o700);
+    });
   });
 });
