@@ -98,13 +98,13 @@ export async function outbox(
 
 /**
  * A raw JSON-protocol POST, SigV4-signed by the SDK's own signer for the target's service (as a client with
- * `keys` would sign it), for junk bodies the typed clients cannot send. `keys: undefined` = unsigned.
+ * `keys` would sign it), for junk bodies the typed clients cannot send. `keys: null` = unsigned.
  */
 export async function postJson(
   url: string,
   target: string | undefined,
   body: string,
-  keys: { accessKeyId: string; secretAccessKey: string } | undefined = ADMIN_KEYS,
+  keys: { accessKeyId: string; secretAccessKey: string } | null = ADMIN_KEYS,
   extraHeaders: Record<string, string> = {},
 ): Promise<Response> {
   const { host } = new URL(url);
@@ -114,7 +114,7 @@ export async function postJson(
     ...(target !== undefined ? { 'x-amz-target': target } : {}),
     ...extraHeaders,
   };
-  if (keys !== undefined) {
+  if (keys !== null) {
     const signer = new SignatureV4({
       credentials: keys,
       region: 'us-east-1',
