@@ -1,6 +1,6 @@
 import { CorbadoBackendError, createCorbadoBackend } from '@cognito-passkeys/corbado-backend';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { basicAuth, captureLog, manualClock, testConfig } from '../test/fixtures';
+import { basicAuth, captureLog, corsHeaderNames, manualClock, testConfig } from '../test/fixtures';
 import { start, type RunningServer } from './index';
 
 const config = testConfig();
@@ -195,5 +195,49 @@ describe('Backend API through @cognito-passkeys/corbado-backend', () => {
     });
     const attempt = client.createConnectToken('passkey-append', { identifier: 'u', displayName: '' });
     await expect(attempt).rejects.toMatchObject({ code: 'bad_request', status: 400 });
+  });
+
+  describe('is server to server only', () => {
+    const tokenBody = JSON.stringify({ type: 'passkey-list', data: { identifier: 'user-1' } });
+
+    it('sends no CORS headers on an answer', async () => {
+      const res = await fetch(`${server.url}/v2/connectTokens`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: auth },
+        body: tokenBody,
+      });
+      expect(res.status).toBe(200);
+      expect(corsHeaderNames(res.headers)).toEqual([]);
+    });
+
+    it.each([
+      ['a configured page origin', config.rp.origins[0]!],
+      ['another origin', 'http://evil.localhost:3000'],
+      ['the opaque origin', 'null'],
+    ])('refuses a request with Origin (%s), even with the right secret', async (_, origin) => {
+      for (const path of ['/v2/connectTokens', '/v2/passkey/verifySignedData']) {
+        const res = await fetch(`${server.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: auth, origin },
+          body: tokenBody,
+        });
+        expect(res.status).toBe(403);
+        expect(((await res.json()) as { error: { type: string } }).error.type).toBe('origin_not_allowed');
+        expect(corsHeaderNames(res.headers)).toEqual([]);
+      }
+    });
+
+    it('answers a preflight with a 4xx and no CORS headers', async () => {
+      const res = await fetch(`${server.url}/v2/connectTokens`, {
+        method: 'OPTIONS',
+        headers: {
+          origin: config.rp.origins[0]!,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,content-type',
+        },
+      });
+      expect(res.status).toBe(403);
+      expect(corsHeaderNames(res.headers)).toEqual([]);
+    });
   });
 });

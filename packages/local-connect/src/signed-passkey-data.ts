@@ -42,6 +42,7 @@ const claimsSchema = z.object({
   exp: z.number(),
   jti: z.string().min(1),
   webauthnId: z.string().min(1),
+  credential: z.string().min(1),
 });
 
 /**
@@ -120,7 +121,9 @@ export class PasskeyDataSigner {
   /**
    * Verifies signedPasskeyData for the expected username, as the Backend API does: the signature (else
    * `invalid_signature`), issuer, time window and single use (else `invalid_challenge`), then
-   * `webauthnId === username` (else `user_mismatch`). Only a `success` uses up the JTI.
+   * `webauthnId === username` (else `user_mismatch`), and that the passkey it was minted for is still
+   * registered (else `invalid_challenge`: deleting a passkey, say of a lost device, also voids the data it
+   * produced in its last minutes). Only a `success` uses up the JTI.
    */
   async verify(signedPasskeyData: string, username: string): Promise<VerificationResult> {
     let payload: JWTPayload;
@@ -139,6 +142,9 @@ export class PasskeyDataSigner {
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) return 'generic_error';
     if (claims.data.webauthnId !== username) return 'user_mismatch';
+    const credentialId = claims.data.credential.replace(/^cre-/, 'pky-');
+    if (!this.store.credentialsOfUser(claims.data.sub).some((c) => c.id === credentialId))
+      return 'invalid_challenge';
     if (!this.store.useJti(claims.data.jti, claims.data.exp)) return 'invalid_challenge';
     return 'success';
   }

@@ -82,3 +82,12 @@ export function testUser(kind = 'jane'): { email: string; username: string } {
   const email = `${kind}-${randomUUID().slice(0, 8)}@example.com`;
   return { email, username: usernameFor(email) };
 }
+
+/** The names of the `access-control-*` headers of an answer. */
+export function corsHeaderNames(headers: Headers): string[] {
+  const names: string[] = [];
+  headers.forEach((_, name) => {
+    if (name.startsWith('access-control-')) names.push(name);
+  });
+  return names;
+}
