@@ -195,6 +195,8 @@ export async function codeSentBy(
 interface StackRef {
   urls: { localAws: string };
   ids: { userPoolId: string; region: string };
+  /** The developer principal's key: local-aws answers admin operations only when it signs them. */
+  adminCredentials: { accessKeyId: string; secretAccessKey: string };
 }
 
 /** The pool's admin API, as an operator's tooling calls it. */
@@ -202,7 +204,7 @@ function adminClient(stack: StackRef) {
   return new CognitoIdentityProviderClient({
     endpoint: stack.urls.localAws,
     region: stack.ids.region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: { ...stack.adminCredentials },
   });
 }
 

@@ -4,7 +4,15 @@
 // runs it; the e2e tests start it in-process on free ports.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +40,8 @@ const CORBADO_API_SECRET_PARAMETER = '/cognito-passkeys/corbado-api-secret';
 /** The customer's account (the pool, the role) and the one Corbado runs actions as, in the real forms. */
 const ACCOUNT_ID = '111111111111';
 const CORBADO_ACTIONS_PRINCIPAL = 'arn:aws:iam::222222222222:user/corbado-connect-actions';
+/** The developer's own identity in the customer's account: signs tooling's, tests' and the triggers' calls. */
+const DEVELOPER_PRINCIPAL = `arn:aws:iam::${ACCOUNT_ID}:user/local-developer`;
 const ACTION_ROLE_ARN = `arn:aws:iam::${ACCOUNT_ID}:role/corbado-connect-actions`;
 const USER_POOL_ARN = `arn:aws:cognito-idp:${REGION}:${ACCOUNT_ID}:userpool/${USER_POOL_ID}`;
 
@@ -57,6 +67,11 @@ export interface LocalStack {
     actionRoleArn: string;
   };
   dataDir: string;
+  /**
+   * The developer principal's long-term key (kept in `<dataDir>/secrets.json`): local-aws answers Cognito
+   * admin and SSM operations only when signed by a configured key, as AWS does.
+   */
+  adminCredentials: { accessKeyId: string; secretAccessKey: string };
   stop(): Promise<void>;
 }
 
@@ -67,6 +82,18 @@ interface LocalSecrets {
   actionsSecretAccessKey: string;
   /** The action role's `sts:ExternalId`. */
   actionsExternalId: string;
+  /** The developer principal's long-term key (`arn:aws:iam::111111111111:user/local-developer`). */
+  developerAccessKeyId: string;
+  developerSecretAccessKey: string;
+}
+
+/** An access key ID in AWS's form: AKIA and 16 upper-case letters or digits. */
+const newAccessKeyId = (): string => `AKIA${randomBytes(8).toString('hex').toUpperCase()}`;
+
+/** Creates `dir` (and missing parents) 0700, and narrows it to 0700 if it already existed. */
+function createPrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
 }
 
 /** Secrets made once per data dir (a data dir of an earlier layout gets the missing ones added). */
@@ -75,12 +102,14 @@ function localSecrets(dataDir: string): LocalSecrets {
   const stored = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalSecrets>) : {};
   const secrets: LocalSecrets = {
     corbadoApiSecret: stored.corbadoApiSecret ?? `corbado1_${randomBytes(24).toString('base64url')}`,
-    // AWS's form: AKIA and 16 upper-case letters or digits.
-    actionsAccessKeyId: stored.actionsAccessKeyId ?? `AKIA${randomBytes(8).toString('hex').toUpperCase()}`,
+    actionsAccessKeyId: stored.actionsAccessKeyId ?? newAccessKeyId(),
     actionsSecretAccessKey: stored.actionsSecretAccessKey ?? randomBytes(30).toString('base64url'),
     actionsExternalId: stored.actionsExternalId ?? randomBytes(24).toString('base64url'),
+    developerAccessKeyId: stored.developerAccessKeyId ?? newAccessKeyId(),
+    developerSecretAccessKey: stored.developerSecretAccessKey ?? randomBytes(30).toString('base64url'),
   };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  chmodSync(file, 0o600);
   return secrets;
 }
 
@@ -154,8 +183,10 @@ const envPort = (name: string, fallback: number) =>
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const dataDir = resolve(options.dataDir ?? process.env.DATA_DIR ?? join(REPO_ROOT, '.data'));
-  mkdirSync(join(dataDir, 'local-aws'), { recursive: true });
-  mkdirSync(join(dataDir, 'local-connect'), { recursive: true });
+  // The state holds keys, verifiers and sign-in codes: only the developer's user may read it.
+  createPrivateDir(dataDir);
+  createPrivateDir(join(dataDir, 'local-aws'));
+  createPrivateDir(join(dataDir, 'local-connect'));
   const secrets = localSecrets(dataDir);
   const ports = {
     app: options.ports?.app ?? envPort('APP_PORT', 3000),
@@ -223,7 +254,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           secretAccessKey: secrets.actionsSecretAccessKey,
           arn: CORBADO_ACTIONS_PRINCIPAL,
         },
+        {
+          accessKeyId: secrets.developerAccessKeyId,
+          secretAccessKey: secrets.developerSecretAccessKey,
+          arn: DEVELOPER_PRINCIPAL,
+        },
       ],
+      // Only the app's pages may call it from a browser (Amplify's public Cognito operations).
+      allowedOrigins: [appUrl],
     },
   });
 
@@ -263,11 +301,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
 
   // The handlers run in this process (local-aws imports them at their first call, a cold start): their
-  // environment is what the CDK stack writes in AWS, with the SDK endpoints pointed at local-aws.
+  // environment is what the CDK stack writes in AWS, with the SDK endpoints pointed at local-aws and the
+  // developer's key standing in for the execution role's, so that their SSM reads are signed.
+  const adminCredentials = {
+    accessKeyId: secrets.developerAccessKeyId,
+    secretAccessKey: secrets.developerSecretAccessKey,
+  };
   Object.assign(process.env, {
     AWS_REGION: REGION,
-    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
-    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+    AWS_ACCESS_KEY_ID: adminCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: adminCredentials.secretAccessKey,
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_ENDPOINT_URL_SSM: aws.url,
     [ENV.corbadoProjectId]: CORBADO_PROJECT_ID,
@@ -356,5 +399,5 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       2,
     ),
   );
-  return { urls, ids, dataDir, stop };
+  return { urls, ids, dataDir, adminCredentials, stop };
 }

@@ -14,6 +14,9 @@ console.log(`
   local-aws       ${stack.urls.localAws}   (user pool ${stack.ids.userPoolId}, client ${stack.ids.clientId})
   local-connect   ${stack.urls.localConnect}   (project ${stack.ids.corbadoProjectId})
   Every URL and ID: ${join(stack.dataDir, 'stack.json')}
+  Admin key       ${stack.adminCredentials.accessKeyId} (arn:aws:iam::${stack.ids.accountId}:user/local-developer);
+                  its secret is developerSecretAccessKey in ${join(stack.dataDir, 'secrets.json')}.
+                  local-aws answers Cognito admin and SSM calls only when signed with it.
 
   Ctrl-C stops everything.
 `);
