@@ -156,8 +156,10 @@ describe('getConnectToken', () => {
     vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true, now: Date.now() - 2 * 3600 * 1000 });
     let old: Session;
     try {
-      // The signedPasskeyData is younger than the moved clock: mint it again at that time.
-      const earlier = await device.signedPasskeyData(user.email);
+      // Minted at the moved time too. A login token skips the pre-login action, whose AWS calls are signed
+      // on a worker's unmoved clock (a 2-hour skew that local-aws rightly refuses).
+      const login = await connectToken(stack, 'passkey-login', user);
+      const earlier = await device.signedPasskeyData(user.email, login);
       old = sessionOf((await signInWithPasskeyData(stack, user.email, earlier)).tokens);
     } finally {
       vi.useRealTimers();
@@ -328,7 +330,9 @@ describe('getConnectToken', () => {
     vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true, now: Date.now() - 20 * 60 * 1000 });
     let old: Session;
     try {
-      const data = await device.signedPasskeyData(user.email);
+      // A login token skips the pre-login action, whose AWS calls are signed on a worker's unmoved clock.
+      const login = await connectToken(stack, 'passkey-login', user);
+      const data = await device.signedPasskeyData(user.email, login);
       old = sessionOf((await signInWithPasskeyData(stack, user.email, data)).tokens);
     } finally {
       vi.useRealTimers();

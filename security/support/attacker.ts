@@ -383,16 +383,33 @@ export class PasskeyDevice {
     return (JSON.parse(attestationResponse) as { id: string }).id;
   }
 
-  /** login/init + login/start for what the user types; the assertion options (or the fallback answer). */
-  async loginStart(identifier: string): Promise<{ processId: string; res: FapiAnswer }> {
+  /**
+   * login/init + login/start for what the user types (the pre-login action maps it to the username), or with
+   * a `passkey-login` connect token from the Backend API, which skips the action; the assertion options (or
+   * the fallback answer).
+   */
+  async loginStart(identifier: string, loginToken?: string): Promise<{ processId: string; res: FapiAnswer }> {
     const processId = await this.process('login');
-    const res = await this.call('login/start', { identifier, source: 'text-field', loadedMs: 1 }, processId);
+    const res = await this.call(
+      'login/start',
+      {
+        identifier,
+        source: 'text-field',
+        loadedMs: 1,
+        ...(loginToken === undefined ? {} : { loginConnectToken: loginToken }),
+      },
+      processId,
+    );
     return { processId, res };
   }
 
   /** A whole typed login; `ceremony` bends the assertion (origin, counter, UV, …). The finish answer. */
-  async login(identifier: string, ceremony: Partial<CeremonyOptions> = {}): Promise<FapiAnswer> {
-    const { processId, res } = await this.loginStart(identifier);
+  async login(
+    identifier: string,
+    ceremony: Partial<CeremonyOptions> = {},
+    loginToken?: string,
+  ): Promise<FapiAnswer> {
+    const { processId, res } = await this.loginStart(identifier, loginToken);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const options = res.body.assertionOptions as string;
     expect(options, 'the user has a passkey').not.toBe('');
@@ -400,9 +417,9 @@ export class PasskeyDevice {
     return this.call('login/finish', { isConditionalUI: false, assertionResponse }, processId);
   }
 
-  /** signedPasskeyData from an honest login. */
-  async signedPasskeyData(identifier: string): Promise<string> {
-    const finish = await this.login(identifier);
+  /** signedPasskeyData from an honest login (typed, or with a `passkey-login` connect token). */
+  async signedPasskeyData(identifier: string, loginToken?: string): Promise<string> {
+    const finish = await this.login(identifier, {}, loginToken);
     expect(finish.status, JSON.stringify(finish.body)).toBe(200);
     const data = finish.body.signedPasskeyData as string;
     expect(data).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
