@@ -1,10 +1,13 @@
 // Figures for a passkey sign-in's Cognito half on the local stack: InitiateAuth(CUSTOM_AUTH) +
 // RespondToAuthChallenge through local-aws, running the project's real define / create / verify trigger
-// handlers in-process (verify reads its secret from local-aws's SSM and calls a Backend API stand-in on
-// 127.0.0.1 that answers `success`). Bounded: a fixed number of sign-ins, then it stops. Prints only.
+// handlers in-process (verify reads its secret from local-aws's SSM, signed with a principal's key, and
+// calls a Backend API stand-in on 127.0.0.1 that answers `success`). Side by side in the same run: an SRP
+// password sign-in through a local-aws of its own, the sign-in the passkey one replaces. Bounded: a fixed
+// number of sign-ins. Prints; never fails on time.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { performance } from 'node:perf_hooks';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import {
   AdminCreateUserCommand,
@@ -15,124 +18,132 @@ import {
 import { ENV } from '@cognito-passkeys/cognito-triggers/config';
 import { start } from '@cognito-passkeys/local-aws';
 
-const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 300);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
+import { BENCH_ADMIN, measure, SRP_POOL, srpSignIn, startSrpPool } from './local-aws-srp.bench';
+import { higherIsBetter, type Bench } from './table';
+
 const POOL_ID = 'us-east-1_BenchPool';
 const CLIENT_ID = 'benchclient000000000000001';
 const HANDLERS = '@cognito-passkeys/cognito-triggers/handlers';
 
-const corbado = createServer((req, res) => {
-  req.resume();
-  req.on('end', () =>
-    res.writeHead(200, { 'content-type': 'application/json' }).end('{"verificationResult":"success"}'),
-  );
-});
-await new Promise<void>((resolve) => corbado.listen(0, '127.0.0.1', resolve));
-const corbadoUrl = `http://127.0.0.1:${(corbado.address() as AddressInfo).port}`;
+export const run: Bench = async () => {
+  const corbado = createServer((req, res) => {
+    req.resume();
+    req.on('end', () =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"verificationResult":"success"}'),
+    );
+  });
+  await new Promise<void>((done) => corbado.listen(0, '127.0.0.1', done));
+  const corbadoUrl = `http://127.0.0.1:${(corbado.address() as AddressInfo).port}`;
 
-const aws = await start({
-  log: () => undefined,
-  config: {
-    functions: {
-      define: { module: `${HANDLERS}/define-auth-challenge` },
-      create: { module: `${HANDLERS}/create-auth-challenge` },
-      verify: { module: `${HANDLERS}/verify-auth-challenge-response` },
-    },
-    userPools: [
-      {
-        id: POOL_ID,
-        name: 'bench',
-        usernameAttributes: ['email'],
-        lambdaConfig: {
-          DefineAuthChallenge: 'define',
-          CreateAuthChallenge: 'create',
-          VerifyAuthChallengeResponse: 'verify',
-        },
-        clients: [
-          {
-            id: CLIENT_ID,
-            name: 'bench',
-            explicitAuthFlows: ['ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+  const aws = await start({
+    log: () => undefined,
+    config: {
+      functions: {
+        define: { module: `${HANDLERS}/define-auth-challenge` },
+        create: { module: `${HANDLERS}/create-auth-challenge` },
+        verify: { module: `${HANDLERS}/verify-auth-challenge-response` },
+      },
+      userPools: [
+        {
+          id: POOL_ID,
+          name: 'bench',
+          usernameAttributes: ['email'],
+          lambdaConfig: {
+            DefineAuthChallenge: 'define',
+            CreateAuthChallenge: 'create',
+            VerifyAuthChallengeResponse: 'verify',
           },
-        ],
-      },
-    ],
-    parameters: [{ name: '/bench/corbado-api-secret', type: 'SecureString', value: 'corbado1_bench' }],
-  },
-});
+          clients: [
+            {
+              id: CLIENT_ID,
+              name: 'bench',
+              explicitAuthFlows: ['ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+            },
+          ],
+        },
+      ],
+      parameters: [{ name: '/bench/corbado-api-secret', type: 'SecureString', value: 'corbado1_bench' }],
+      principals: [BENCH_ADMIN],
+    },
+  });
+  const srp = await startSrpPool();
 
-Object.assign(process.env, {
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'local',
-  AWS_SECRET_ACCESS_KEY: 'local',
-  AWS_ENDPOINT_URL_SSM: aws.url,
-  POWERTOOLS_LOG_LEVEL: 'ERROR',
-  [ENV.corbadoProjectId]: 'pro-1',
-  [ENV.corbadoBackendApiUrl]: corbadoUrl,
-  [ENV.corbadoApiSecretParameter]: '/bench/corbado-api-secret',
-});
+  // The handlers read their environment at their first call; their SSM reads are signed with this key.
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: BENCH_ADMIN.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: BENCH_ADMIN.secretAccessKey,
+    AWS_ENDPOINT_URL_SSM: aws.url,
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+    [ENV.corbadoProjectId]: 'pro-1',
+    [ENV.corbadoBackendApiUrl]: corbadoUrl,
+    [ENV.corbadoApiSecretParameter]: '/bench/corbado-api-secret',
+  });
 
-const cognito = new CognitoIdentityProviderClient({
-  region: 'us-east-1',
-  endpoint: aws.url,
-  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-});
-const email = 'bench@example.com';
-await cognito.send(
-  new AdminCreateUserCommand({
-    UserPoolId: POOL_ID,
-    Username: email,
-    MessageAction: 'SUPPRESS',
-    UserAttributes: [{ Name: 'email', Value: email }],
-  }),
-);
+  const cognito = new CognitoIdentityProviderClient({
+    region: 'us-east-1',
+    endpoint: aws.url,
+    credentials: { accessKeyId: BENCH_ADMIN.accessKeyId, secretAccessKey: BENCH_ADMIN.secretAccessKey },
+  });
+  const email = 'bench@example.com';
+  try {
+    await cognito.send(
+      new AdminCreateUserCommand({
+        UserPoolId: POOL_ID,
+        Username: email,
+        MessageAction: 'SUPPRESS',
+        UserAttributes: [{ Name: 'email', Value: email }],
+      }),
+    );
 
-async function signInOnce(): Promise<number> {
-  const started = performance.now();
-  const challenge = await cognito.send(
-    new InitiateAuthCommand({
-      AuthFlow: 'CUSTOM_AUTH',
-      ClientId: CLIENT_ID,
-      AuthParameters: { USERNAME: email },
-    }),
-  );
-  const done = await cognito.send(
-    new RespondToAuthChallengeCommand({
-      ClientId: CLIENT_ID,
-      ChallengeName: 'CUSTOM_CHALLENGE',
-      Session: challenge.Session,
-      ChallengeResponses: {
-        USERNAME: challenge.ChallengeParameters?.USERNAME ?? email,
-        ANSWER: 'eyJhbGciOiJSUzI1NiJ9.eyJ3ZWJhdXRobklkIjoiYmVuY2gifQ.c2ln',
-      },
-    }),
-  );
-  if (!done.AuthenticationResult?.IdToken) throw new Error('the sign-in gave no tokens');
-  return performance.now() - started;
+    const customAuthSignIn = async (): Promise<void> => {
+      const challenge = await cognito.send(
+        new InitiateAuthCommand({
+          AuthFlow: 'CUSTOM_AUTH',
+          ClientId: CLIENT_ID,
+          AuthParameters: { USERNAME: email },
+        }),
+      );
+      const done = await cognito.send(
+        new RespondToAuthChallengeCommand({
+          ClientId: CLIENT_ID,
+          ChallengeName: 'CUSTOM_CHALLENGE',
+          Session: challenge.Session,
+          ChallengeResponses: {
+            USERNAME: challenge.ChallengeParameters?.USERNAME ?? email,
+            ANSWER: 'eyJhbGciOiJSUzI1NiJ9.eyJ3ZWJhdXRobklkIjoiYmVuY2gifQ.c2ln',
+          },
+        }),
+      );
+      if (!done.AuthenticationResult?.IdToken) throw new Error('the sign-in gave no tokens');
+    };
+    const passwordSignIn = () =>
+      srpSignIn(srp.cognito, SRP_POOL.clientId, SRP_POOL.poolId, srp.email, SRP_POOL.password);
+
+    await customAuthSignIn(); // the cold start: handlers imported, secret read
+    await passwordSignIn();
+    const custom = await measure(customAuthSignIn);
+    const password = await measure(passwordSignIn);
+    const rss = process.memoryUsage().rss / 1024 / 1024;
+    return [
+      higherIsBetter({
+        name: 'custom-auth sign-in through local-aws (real triggers, SDK)',
+        value: custom.perSecond,
+        baseline: password.perSecond,
+        baselineName: 'SRP password sign-in, same machine',
+        unit: 'sign-ins/s',
+        note: `p50=${custom.p50.toFixed(1)}ms p95=${custom.p95.toFixed(1)}ms vs p50=${password.p50.toFixed(1)}ms; rss=${rss.toFixed(0)}MiB`,
+      }),
+    ];
+  } finally {
+    cognito.destroy();
+    srp.cognito.destroy();
+    await aws.stop();
+    await srp.aws.stop();
+    corbado.close();
+  }
+};
+
+if (fileURLToPath(import.meta.url) === resolve(process.argv[1] ?? '')) {
+  for (const row of await run()) console.log(JSON.stringify(row));
 }
-
-await signInOnce(); // the cold start: handlers imported, secret read
-const samples: number[] = [];
-let next = 0;
-const began = performance.now();
-await Promise.all(
-  Array.from({ length: CONCURRENCY }, async () => {
-    while (next < ITERATIONS) {
-      next += 1;
-      samples.push(await signInOnce());
-    }
-  }),
-);
-const seconds = (performance.now() - began) / 1000;
-samples.sort((a, b) => a - b);
-const pct = (p: number) =>
-  (samples[Math.min(samples.length - 1, Math.floor(p * samples.length))] ?? 0).toFixed(1);
-console.log(
-  `custom-auth sign-in (local-aws + real triggers)  n=${samples.length} c=${CONCURRENCY} p50=${pct(0.5)}ms ` +
-    `p95=${pct(0.95)}ms p99=${pct(0.99)}ms throughput=${(samples.length / seconds).toFixed(0)}/s ` +
-    `rss=${(process.memoryUsage().rss / 1024 / 1024).toFixed(1)}MiB`,
-);
-
-cognito.destroy();
-await aws.stop();
-corbado.close();
