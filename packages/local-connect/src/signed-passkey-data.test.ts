@@ -19,9 +19,35 @@ const CLAIMS = {
 describe('PasskeyDataSigner', () => {
   const stores: Store[] = [];
   const dirs: string[] = [];
+  /** A store holding the user and the passkey CLAIMS name: data verifies only while its passkey exists. */
   const open = (dataDir?: string) => {
     const store = new Store(dataDir);
     stores.push(store);
+    if (!store.userById(CLAIMS.userId)) {
+      store.insertUser({
+        id: CLAIMS.userId,
+        username: CLAIMS.webauthnId,
+        displayName: 'jane@example.com',
+        webauthnUserId: 'dXNlci1oYW5kbGU',
+        createdMs: 0,
+      });
+      store.insertCredential({
+        id: CLAIMS.credential.replace(/^cre-/, 'pky-'),
+        userId: CLAIMS.userId,
+        credentialId: 'Y3JlZGVudGlhbA',
+        publicKey: new Uint8Array(65),
+        counter: 0,
+        transports: ['internal'],
+        aaguid: '00000000-0000-0000-0000-000000000000',
+        attestationType: 'none',
+        backupEligible: false,
+        backupState: false,
+        sourceOs: '',
+        sourceBrowser: '',
+        createdMs: 0,
+        lastUsedMs: 0,
+      });
+    }
     return store;
   };
   afterEach(() => {
@@ -85,6 +111,18 @@ describe('PasskeyDataSigner', () => {
     expect(await signer.verify('not-a-jwt', CLAIMS.webauthnId)).toBe('invalid_signature');
     const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${p}.`;
     expect(await signer.verify(none, CLAIMS.webauthnId)).toBe('invalid_signature');
+  });
+
+  it('rejects data of a passkey deleted since, and keeps its JTI unused', async () => {
+    const clock = manualClock();
+    const store = open();
+    const signer = await PasskeyDataSigner.open(store, 'pro-1', clock.now);
+    const jwt = await signer.sign(CLAIMS);
+    store.deleteCredentialOfUser(CLAIMS.userId, CLAIMS.credential.replace(/^cre-/, 'pky-'));
+    expect(await signer.verify(jwt, CLAIMS.webauthnId)).toBe('invalid_challenge');
+    expect(
+      await signer.verify(await signer.sign({ ...CLAIMS, credential: 'cre-none' }), CLAIMS.webauthnId),
+    ).toBe('invalid_challenge');
   });
 
   it('rejects data issued for another project', async () => {
