@@ -5,7 +5,7 @@ import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { createEvent, defineEvent, passkey, USERNAME, verifyEvent } from '../test/fixtures/events';
-import type { SecretSource } from './aws';
+import type { SecretSource } from './ssm-secret';
 import { TriggerError } from './errors';
 import { corbadoBackendFromSecret, MAX_ANSWER_BYTES } from './logic/verify-passkey-answer';
 import {
@@ -114,7 +114,7 @@ describe('verify-auth-challenge-response against a real Backend API server', () 
       );
   });
 
-  function handlerWith(secret: SecretSource = { get: () => Promise.resolve(API_SECRET) }, timeoutMs = 500) {
+  function handlerWith(secret: SecretSource = { get: () => Promise.resolve(API_SECRET) }, timeoutMs = 1000) {
     const logger = capturingLogger();
     const handler = createVerifyAuthChallengeResponseHandler(
       corbadoBackendFromSecret({ baseUrl, projectId: 'pro-1', timeoutMs, apiSecret: secret }),
@@ -203,9 +203,45 @@ describe('verify-auth-challenge-response against a real Backend API server', () 
     expect(calls).toHaveLength(0);
   });
 
-  it('rejects an unknown user without a network call', async () => {
-    const { answerCorrect } = await verify(SIGNED_PASSKEY_DATA, { userNotFound: true });
-    expect(answerCorrect).toBe(false);
-    expect(calls).toHaveLength(0);
+  describe('an unknown user takes the same path as a known one', () => {
+    it('sends the answer to the Backend API and refuses it, even when Corbado says success', async () => {
+      answer = (_body, res) => reply(res, 200, JSON.stringify({ verificationResult: 'success' }));
+      const { answerCorrect, lines } = await verify(SIGNED_PASSKEY_DATA, { userNotFound: true });
+      expect(calls).toEqual([
+        {
+          authorization: `Basic ${Buffer.from(`pro-1:${API_SECRET}`).toString('base64')}`,
+          body: { signedPasskeyData: SIGNED_PASSKEY_DATA, username: USERNAME },
+        },
+      ]);
+      expect(answerCorrect).toBe(false);
+      expect(lines[0]?.extra).toMatchObject({ outcome: 'user_not_found' });
+    });
+
+    it('reads the secret as for a known user', async () => {
+      let reads = 0;
+      const secret = {
+        get: () => {
+          reads += 1;
+          return Promise.resolve(API_SECRET);
+        },
+      };
+      await verify(SIGNED_PASSKEY_DATA, { userNotFound: true }, handlerWith(secret));
+      await verify(SIGNED_PASSKEY_DATA, {}, handlerWith(secret));
+      expect(reads).toBe(2);
+    });
+
+    it('refuses a non-JWT answer locally, as for a known user', async () => {
+      const { answerCorrect, lines } = await verify('{"challenge":"chal-0"}', { userNotFound: true });
+      expect(answerCorrect).toBe(false);
+      expect(lines[0]?.extra).toMatchObject({ outcome: 'not_a_jwt' });
+      expect(calls).toHaveLength(0);
+    });
+
+    it('fails closed like a known user when the Backend API fails', async () => {
+      answer = (_body, res) => reply(res, 500, '{}');
+      const { answerCorrect, lines } = await verify(SIGNED_PASSKEY_DATA, { userNotFound: true });
+      expect(answerCorrect).toBe(false);
+      expect(lines[0]?.extra).toMatchObject({ outcome: 'verification_unavailable' });
+    });
   });
 });

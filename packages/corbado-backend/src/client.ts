@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// zod/mini: tree-shakeable, so a Lambda bundling this client carries a few KB of zod, not all of it.
+import * as z from 'zod/mini';
 
 import { CorbadoBackendConfigError, CorbadoBackendError } from './errors';
 
@@ -62,7 +63,7 @@ export const DEFAULT_TIMEOUT_MS = 3000;
 /** Answers larger than this are not read: the documented bodies are a few hundred bytes. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
-const connectTokenResponse = z.object({ secret: z.string().min(1) });
+const connectTokenResponse = z.object({ secret: z.string().check(z.minLength(1)) });
 const verifyResponse = z.object({ verificationResult: z.enum(VERIFICATION_RESULTS) });
 
 /** Creates the Backend API client. Bad options throw `CorbadoBackendConfigError` at once. */
@@ -93,7 +94,12 @@ export function createCorbadoBackend(options: CorbadoBackendOptions): CorbadoBac
   const basePath = base.pathname.replace(/\/+$/, '');
   const authorization = `Basic ${Buffer.from(`${projectId}:${apiSecret}`).toString('base64')}`;
 
-  async function post<T>(operation: string, path: string, body: unknown, schema: z.ZodType<T>): Promise<T> {
+  async function post<T>(
+    operation: string,
+    path: string,
+    body: unknown,
+    schema: z.ZodMiniType<T>,
+  ): Promise<T> {
     const url = new URL(base);
     url.pathname = `${basePath}${path}`;
     const signal = AbortSignal.timeout(timeoutMs);

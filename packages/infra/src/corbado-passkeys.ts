@@ -1,5 +1,4 @@
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
 import { ENV, type EnvKey } from '@cognito-passkeys/cognito-triggers/config';
 import { ENV_DEFAULTS, HANDLER_ENV, type HandlerName } from '@cognito-passkeys/cognito-triggers/config/env';
@@ -24,16 +23,13 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
+import { TRIGGER_BUNDLING, TRIGGERS_PACKAGE, triggerEntry } from './bundling';
 import { CorbadoPasskeysConfigError } from './errors';
 
-/** Where the handler sources live: `packages/cognito-triggers/src/handlers/<name>.ts`. */
-const TRIGGERS_PACKAGE = dirname(
-  dirname(fileURLToPath(import.meta.resolve('@cognito-passkeys/cognito-triggers'))),
-);
 /** The monorepo root: its package-lock.json pins what esbuild bundles. */
 const REPO_ROOT = join(TRIGGERS_PACKAGE, '..', '..');
 
@@ -371,7 +367,7 @@ export class CorbadoPasskeys extends Construct {
       }),
     );
     const fn = new NodejsFunction(this, handler, {
-      entry: join(TRIGGERS_PACKAGE, 'src', 'handlers', `${handler}.ts`),
+      entry: triggerEntry(handler),
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
@@ -382,16 +378,7 @@ export class CorbadoPasskeys extends Construct {
       environment,
       projectRoot: REPO_ROOT,
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
-      bundling: {
-        format: OutputFormat.ESM,
-        minify: true,
-        sourceMap: false,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        // ESM bundles may hold CommonJS dependencies that call require().
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-      },
+      bundling: TRIGGER_BUNDLING,
     });
     Validations.of(fn).acknowledge({
       id: 'AwsSolutions::AwsSolutions-L1',

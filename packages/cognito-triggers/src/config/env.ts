@@ -1,4 +1,6 @@
-import { z } from 'zod';
+// zod/mini, not the classic API: the same schemas, but tree-shakeable, so a trigger bundle carries the
+// checks it uses (about 10 KB) instead of all of zod with its locales (454 KB).
+import * as z from 'zod/mini';
 
 import { TriggerError } from '../errors';
 import { ENV, type EnvKey } from './keys';
@@ -10,26 +12,24 @@ export const ENV_DEFAULTS = {
   [ENV.secretCacheSeconds]: '300',
 } as const satisfies Partial<Record<EnvKey, string>>;
 
-const nonEmpty = z.string().trim().min(1);
+const trimmed = () => z.string().check(z.trim());
+const nonEmpty = trimmed().check(z.minLength(1));
+/** A whole number in [min, max], given as text; a range check on the text keeps z.number() out of the bundle. */
 const intInRange = (min: number, max: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
-const httpUrl = z
-  .string()
-  .trim()
-  .url()
-  .refine((v) => /^https?:\/\//.test(v), 'must be an http(s) URL');
-const ssmName = z
-  .string()
-  .trim()
-  .regex(/^[a-zA-Z0-9_.\-/]{1,2048}$/, 'must be an SSM parameter name');
+  z.pipe(
+    trimmed().check(
+      z.regex(/^\d+$/, 'must be a whole number'),
+      z.refine((v) => Number(v) >= min && Number(v) <= max, `must be from ${min} to ${max}`),
+    ),
+    z.transform(Number),
+  );
+const httpUrl = trimmed().check(
+  z.refine((v) => URL.canParse(v) && /^https?:\/\//.test(v), 'must be an absolute http(s) URL'),
+);
+const ssmName = trimmed().check(z.regex(/^[a-zA-Z0-9_.\-/]{1,2048}$/, 'must be an SSM parameter name'));
 
 const defineSchema = z.object({
-  [ENV.maxPasskeyAttempts]: intInRange(1, 10).default(3),
+  [ENV.maxPasskeyAttempts]: z._default(intInRange(1, 10), 3),
 });
 const createSchema = z.object({});
 const verifySchema = z.object({
@@ -37,8 +37,8 @@ const verifySchema = z.object({
   [ENV.corbadoBackendApiUrl]: httpUrl,
   [ENV.corbadoApiSecretParameter]: ssmName,
   // Cognito gives a trigger 5 s in all; the Corbado call must end well before.
-  [ENV.corbadoTimeoutMs]: intInRange(100, 4000).default(3000),
-  [ENV.secretCacheSeconds]: intInRange(0, 3600).default(300),
+  [ENV.corbadoTimeoutMs]: z._default(intInRange(100, 4000), 3000),
+  [ENV.secretCacheSeconds]: z._default(intInRange(0, 3600), 300),
 });
 
 const SCHEMAS = {
@@ -66,7 +66,7 @@ export type VerifyConfig = {
 type Env = Record<string, string | undefined>;
 
 /** Parses the keys one handler reads; an unset or empty key counts as absent (its default applies). */
-function parse<S extends z.ZodObject>(handler: HandlerName, schema: S, env: Env): z.output<S> {
+function parse<S extends z.ZodMiniObject>(handler: HandlerName, schema: S, env: Env): z.output<S> {
   const input = Object.fromEntries(
     Object.keys(schema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]),
   );
@@ -84,11 +84,6 @@ function parse<S extends z.ZodObject>(handler: HandlerName, schema: S, env: Env)
 export function loadDefineConfig(env: Env = process.env): DefineConfig {
   const parsed = parse('define-auth-challenge', defineSchema, env);
   return { maxPasskeyAttempts: parsed[ENV.maxPasskeyAttempts] };
-}
-
-export function loadCreateConfig(env: Env = process.env): Record<string, never> {
-  parse('create-auth-challenge', createSchema, env);
-  return {};
 }
 
 export function loadVerifyConfig(env: Env = process.env): VerifyConfig {

@@ -1,6 +1,4 @@
-import { loadCreateConfig } from '../config/env';
 import { createCreateAuthChallengeHandler } from '../triggers';
 
-loadCreateConfig();
-
+// No configuration and no logger: nothing is read, nothing can fail, and the bundle stays a few KB.
 export const handler = createCreateAuthChallengeHandler();

@@ -4,7 +4,7 @@ import {
   type VerificationResult,
 } from '@cognito-passkeys/corbado-backend';
 
-import type { SecretSource } from '../aws';
+import type { SecretSource } from '../ssm-secret';
 
 /** signedPasskeyData is a compact JWS of a few hundred bytes; anything far larger is not one. */
 export const MAX_ANSWER_BYTES = 8 * 1024;
@@ -47,12 +47,15 @@ export function corbadoBackendFromSecret(options: {
 /**
  * Decides one passkey answer. Obviously bad answers are refused without a network call; everything else
  * is Corbado's call (signature, expiry, single use, username). Fails closed: only `success` is true.
+ *
+ * An unknown user (`userNotFound`, set when the app client prevents user-existence errors) takes the same
+ * path: the same checks, the secret, the Backend API call with the answer. Only then is the answer
+ * refused, whatever Corbado said, so neither the answer nor its timing tells who has an account.
  */
 export async function verifyPasskeyAnswer(
   input: VerifyPasskeyAnswerInput,
   corbado: CorbadoBackendFactory,
 ): Promise<{ answerCorrect: boolean; outcome: AnswerOutcome; error?: unknown }> {
-  if (input.userNotFound) return { answerCorrect: false, outcome: 'user_not_found' };
   const { answer } = input;
   if (typeof answer !== 'string' || answer.length === 0)
     return { answerCorrect: false, outcome: 'missing_answer' };
@@ -60,14 +63,13 @@ export async function verifyPasskeyAnswer(
     return { answerCorrect: false, outcome: 'oversized_answer' };
   if (!COMPACT_JWS.test(answer)) return { answerCorrect: false, outcome: 'not_a_jwt' };
 
+  let result: VerificationResult;
   try {
     const backend = await corbado();
-    const result = await backend.verifySignedPasskeyData({
-      signedPasskeyData: answer,
-      username: input.username,
-    });
-    return { answerCorrect: result === 'success', outcome: result };
+    result = await backend.verifySignedPasskeyData({ signedPasskeyData: answer, username: input.username });
   } catch (error) {
     return { answerCorrect: false, outcome: 'verification_unavailable', error };
   }
+  if (input.userNotFound) return { answerCorrect: false, outcome: 'user_not_found' };
+  return { answerCorrect: result === 'success', outcome: result };
 }
