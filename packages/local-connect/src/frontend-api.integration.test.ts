@@ -19,6 +19,8 @@ import { start, type LocalConnectConfig, type RunningServer } from './index';
 const ORIGIN = 'http://localhost:3000';
 const EMAIL = 'jane@example.com';
 const USERNAME = 'user-jane';
+/** Google Password Manager's AAGUID, from the community AAGUID list. */
+const GOOGLE_PASSWORD_MANAGER = 'ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4';
 
 describe('Frontend API', () => {
   const cleanup: (() => Promise<void> | void)[] = [];
@@ -379,6 +381,70 @@ describe('Frontend API', () => {
     expect(denied.status).toBe(403);
     expect(corsHeaderNames(denied.headers)).toEqual([]);
     expect(denied.body).toMatchObject({ error: { type: 'origin_not_allowed' } });
+  });
+
+  it('names the authenticator by its AAGUID and reports where and how the passkey was made', async () => {
+    const t = await setup();
+    const CHROME_ON_MAC =
+      'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+    const SAFARI_ON_IPHONE =
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
+    const register = async (
+      model: { aaguid?: string; backupEligible?: boolean; backupState?: boolean },
+      userAgent: string,
+    ) => {
+      const started = await t.appendStart();
+      const attestationResponse = t.authenticator.create(started.options, { origin: ORIGIN, ...model });
+      const res = await t.post(
+        'append/finish',
+        { attestationResponse },
+        { processId: started.processId, userAgent },
+      );
+      expect(res.status).toBe(200);
+      return res.body;
+    };
+    // Google Password Manager (a synced passkey), then a device-bound one of an authenticator with no AAGUID.
+    const synced = await register(
+      { aaguid: GOOGLE_PASSWORD_MANAGER, backupEligible: true, backupState: true },
+      CHROME_ON_MAC,
+    );
+    expect(synced.passkeyOperation).toMatchObject({ aaguidDetails: { name: 'Google Password Manager' } });
+    await register({}, SAFARI_ON_IPHONE);
+
+    const listToken = await t.backend.createConnectToken('passkey-list', { identifier: USERNAME });
+    const passkeys = (await t.post('manage/list', { connectToken: listToken })).body.passkeys as Record<
+      string,
+      unknown
+    >[];
+    expect(passkeys).toMatchObject([
+      {
+        authenticatorAAGUID: GOOGLE_PASSWORD_MANAGER,
+        aaguidDetails: { name: 'Google Password Manager', iconLight: '', iconDark: '' },
+        backupEligible: true,
+        backupState: true,
+        sourceOS: 'macOS',
+        sourceBrowser: 'Chrome',
+      },
+      {
+        authenticatorAAGUID: '00000000-0000-0000-0000-000000000000',
+        aaguidDetails: { name: 'Passkey', iconLight: '', iconDark: '' },
+        backupEligible: false,
+        backupState: false,
+        sourceOS: 'iOS',
+        sourceBrowser: 'Safari',
+      },
+    ]);
+
+    // login/finish names the authenticator of the passkey that was used.
+    const { processId, res } = await t.loginStart();
+    const assertionResponse = t.authenticator.get(res.body.assertionOptions as string, {
+      origin: ORIGIN,
+      credentialId: t.authenticator.credentials[0]!.id.toString('base64url'),
+    });
+    const finish = await t.post('login/finish', { isConditionalUI: false, assertionResponse }, { processId });
+    expect(finish.body.passkeyOperation).toMatchObject({
+      aaguidDetails: { name: 'Google Password Manager' },
+    });
   });
 
   it('lists passkeys with dates and arrays the client formats, and deletes by id', async () => {

@@ -13,6 +13,18 @@ interface StoredCredential {
   rpId: string;
   userHandle: string;
   counter: number;
+  /** The BE and BS flags it reports in every ceremony. */
+  backup: { eligible: boolean; state: boolean };
+}
+
+/** What the authenticator is, for `create()`: a provider's AAGUID and whether its passkeys sync. */
+export interface AuthenticatorModel {
+  /** The AAGUID written into the attested credential data (dashed form). @default all zeros, as Chrome's virtual authenticator */
+  aaguid?: string;
+  /** Set the BE flag (the credential may be backed up). @default false */
+  backupEligible?: boolean;
+  /** Set the BS flag (the credential is backed up); needs `backupEligible`. @default false */
+  backupState?: boolean;
 }
 
 export interface CeremonyOptions {
@@ -30,8 +42,18 @@ export interface CeremonyOptions {
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest();
 
-function flags(uv: boolean, attested: boolean): number {
-  return 0x01 | (uv ? 0x04 : 0) | (attested ? 0x40 : 0);
+// WebAuthn §6.1 authenticator data flags: UP, UV, BE, BS, AT.
+function flags(uv: boolean, attested: boolean, backup: StoredCredential['backup']): number {
+  return (
+    0x01 | (uv ? 0x04 : 0) | (backup.eligible ? 0x08 : 0) | (backup.state ? 0x10 : 0) | (attested ? 0x40 : 0)
+  );
+}
+
+function aaguidBytes(aaguid: string | undefined): Buffer {
+  if (aaguid === undefined) return Buffer.alloc(16);
+  const bytes = Buffer.from(aaguid.replace(/-/g, ''), 'hex');
+  if (bytes.length !== 16) throw new TypeError('an AAGUID is 16 bytes in hex, dashes optional');
+  return bytes;
 }
 
 function u32(n: number): Buffer {
@@ -44,7 +66,7 @@ export class SoftwareAuthenticator {
   readonly credentials: StoredCredential[] = [];
 
   /** Answers `navigator.credentials.create()` for an `attestationOptions` string. */
-  create(attestationOptions: string, options: CeremonyOptions): string {
+  create(attestationOptions: string, options: CeremonyOptions & AuthenticatorModel): string {
     const { publicKey } = JSON.parse(attestationOptions) as {
       publicKey: { challenge: string; rp: { id: string }; user: { id: string } };
     };
@@ -58,13 +80,14 @@ export class SoftwareAuthenticator {
       [-3, Buffer.from(jwk.y!, 'base64url')],
     ]);
     const id = randomBytes(32);
+    const backup = { eligible: options.backupEligible ?? false, state: options.backupState ?? false };
     const credIdLength = Buffer.alloc(2);
     credIdLength.writeUInt16BE(id.length);
     const authData = Buffer.concat([
       sha256(publicKey.rp.id),
-      Buffer.from([flags(!options.noUserVerification, true)]),
+      Buffer.from([flags(!options.noUserVerification, true, backup)]),
       u32(0),
-      Buffer.alloc(16),
+      aaguidBytes(options.aaguid),
       credIdLength,
       id,
       Buffer.from(isoCBOR.encode(coseKey)),
@@ -88,6 +111,7 @@ export class SoftwareAuthenticator {
       rpId: publicKey.rp.id,
       userHandle: publicKey.user.id,
       counter: 0,
+      backup,
     });
     const b64 = id.toString('base64url');
     return JSON.stringify({
@@ -117,7 +141,7 @@ export class SoftwareAuthenticator {
     credential.counter = options.counter ?? credential.counter + 1;
     const authData = Buffer.concat([
       sha256(publicKey.rpId),
-      Buffer.from([flags(!options.noUserVerification, false)]),
+      Buffer.from([flags(!options.noUserVerification, false, credential.backup)]),
       u32(credential.counter),
     ]);
     const clientDataJSON = Buffer.from(

@@ -10,6 +10,8 @@ export function fapiClient(baseUrl: string, projectId: string) {
       raw?: string;
       /** The `sdkVersion` of the `x-corbado-sdk` header, as web-core sends it. @default '2.18.0' */
       sdkVersion?: string;
+      /** The browser's `User-Agent`. @default fetch's own */
+      userAgent?: string;
     } = {},
   ): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
     const headers: Record<string, string> = {
@@ -19,6 +21,7 @@ export function fapiClient(baseUrl: string, projectId: string) {
     };
     if (options.processId) headers['x-corbado-process-id'] = options.processId;
     if (options.origin) headers.origin = options.origin;
+    if (options.userAgent) headers['user-agent'] = options.userAgent;
     const res = await fetch(`${baseUrl}/v2/connect/${path}`, {
       method: 'POST',
       headers,

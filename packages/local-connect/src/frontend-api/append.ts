@@ -1,6 +1,7 @@
 import { postAppendResultSchema, type PostAppendEvent } from '@cognito-passkeys/corbado-actions/contract';
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
+import { passkeySource } from '../authenticator-names';
 import { nowSeconds, type ServerDeps } from '../context';
 import { ActionError, RequestError } from '../errors';
 import { header, readJson } from '../http';
@@ -76,31 +77,6 @@ export async function appendStart(deps: ServerDeps, req: IncomingMessage) {
   };
 }
 
-function sourceOf(req: IncomingMessage): { os: string; browser: string } {
-  const ua = header(req, 'user-agent') ?? '';
-  const os = /Android/.test(ua)
-    ? 'Android'
-    : /iPhone|iPad/.test(ua)
-      ? 'iOS'
-      : /Mac OS X/.test(ua)
-        ? 'macOS'
-        : /Windows/.test(ua)
-          ? 'Windows'
-          : /Linux/.test(ua)
-            ? 'Linux'
-            : 'Unknown';
-  const browser = /Edg\//.test(ua)
-    ? 'Edge'
-    : /Chrom(e|ium)\//.test(ua)
-      ? 'Chrome'
-      : /Firefox\//.test(ua)
-        ? 'Firefox'
-        : /Safari\//.test(ua)
-          ? 'Safari'
-          : 'Unknown';
-  return { os, browser };
-}
-
 export async function appendFinish(deps: ServerDeps, req: IncomingMessage) {
   const body = await readJson(req, appendFinishSchema);
   const process = requireProcess(deps, req);
@@ -124,7 +100,7 @@ export async function appendFinish(deps: ServerDeps, req: IncomingMessage) {
   if (deps.store.credentialByCredentialId(info.credential.id)) {
     throw new RequestError('credential_exists', 'this passkey is already registered');
   }
-  const source = sourceOf(req);
+  const source = passkeySource(header(req, 'user-agent'));
   const nowMs = deps.now().getTime();
   const credential: CredentialRow = {
     id: newId('pky'),
@@ -135,6 +111,7 @@ export async function appendFinish(deps: ServerDeps, req: IncomingMessage) {
     transports: info.credential.transports ?? response.response.transports ?? [],
     aaguid: info.aaguid,
     attestationType: info.fmt,
+    // The BE and BS flags of the registration's authenticator data (WebAuthn §6.1): may it sync, has it.
     backupEligible: info.credentialDeviceType === 'multiDevice',
     backupState: info.credentialBackedUp,
     sourceOs: source.os,
@@ -151,7 +128,7 @@ export async function appendFinish(deps: ServerDeps, req: IncomingMessage) {
   deps.log({ level: 'info', event: 'passkey_appended', userId: user.id, credential: credential.id });
 
   await runPostAppend(deps, user.username);
-  return { passkeyOperation: passkeyOperation('append', challenge.identifierValue) };
+  return { passkeyOperation: passkeyOperation('append', challenge.identifierValue, credential.aaguid) };
 }
 
 /**

@@ -283,7 +283,7 @@ export async function loginFinish(deps: ServerDeps, req: IncomingMessage) {
   });
   const identifierValue = challenge.identifierValue || user.displayName || user.username;
   return {
-    passkeyOperation: passkeyOperation('verify', identifierValue),
+    passkeyOperation: passkeyOperation('verify', identifierValue, credential.aaguid),
     // 0.2.4-alpha.0 hands `session` to onComplete; newer clients read `signedPasskeyData`.
     session: jwt,
     signedPasskeyData: jwt,

@@ -4,7 +4,8 @@ import type { ServerDeps } from '../context';
 import { RequestError } from '../errors';
 import { readJson } from '../http';
 import type { CredentialRow } from '../store';
-import { AAGUID_DETAILS, ceremonyInit, isoSeconds, requireConnectToken } from './shared';
+import { aaguidDetails } from '../authenticator-names';
+import { ceremonyInit, isoSeconds, requireConnectToken } from './shared';
 
 const manageListSchema = z.object({ connectToken: z.string().min(1).max(256) });
 const manageDeleteSchema = z.object({
@@ -30,7 +31,7 @@ function toPasskey(c: CredentialRow) {
     lastUsed: isoSeconds(c.lastUsedMs),
     created: isoSeconds(c.createdMs),
     status: 'active' as const,
-    aaguidDetails: AAGUID_DETAILS,
+    aaguidDetails: aaguidDetails(c.aaguid),
     createdMs: c.createdMs,
     lastUsedMs: c.lastUsedMs,
     tags: [] as string[],

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
+import { aaguidDetails } from '../authenticator-names';
 import { nowSeconds, type ServerDeps } from '../context';
 import { RequestError } from '../errors';
 import { header, readJson } from '../http';
@@ -51,15 +52,18 @@ function identifierType(value: string): 'email' | 'phone' | 'username' {
   return 'username';
 }
 
-export const AAGUID_DETAILS = { name: 'Passkey', iconLight: '', iconDark: '' };
-
-export function passkeyOperation(operationType: 'append' | 'verify', identifierValue: string) {
+/** What append/finish and login/finish report of the ceremony; `aaguid` names the passkey's authenticator. */
+export function passkeyOperation(
+  operationType: 'append' | 'verify',
+  identifierValue: string,
+  aaguid: string,
+) {
   return {
     operationType,
     identifierValue,
     identifierType: identifierType(identifierValue),
     ceremonyType: 'local' as const,
-    aaguidDetails: AAGUID_DETAILS,
+    aaguidDetails: aaguidDetails(aaguid),
   };
 }
 
