@@ -33,6 +33,23 @@ describe('parseConfig', () => {
       { userPools: [{ name: 'p', clients: [{ name: 'c', authSessionValidity: 20 }] }] },
       'InvalidConfig',
     ],
+    ['an origin with a path', { allowedOrigins: ['http://localhost:3000/'] }, 'InvalidConfig'],
+    ['a wildcard origin', { allowedOrigins: ['*'] }, 'InvalidConfig'],
+    ['an origin without a scheme', { allowedOrigins: ['localhost:3000'] }, 'InvalidConfig'],
+    [
+      "a principal's policy without actions",
+      {
+        principals: [
+          {
+            accessKeyId: 'AKIAX',
+            secretAccessKey: 's',
+            arn: 'arn:aws:iam::000000000000:user/u',
+            policy: [{ actions: [], resources: ['*'] }],
+          },
+        ],
+      },
+      'InvalidConfig',
+    ],
     [
       'an unregistered trigger function',
       { userPools: [{ name: 'p', lambdaConfig: { DefineAuthChallenge: 'nope' } }] },
@@ -114,6 +131,29 @@ describe('parseConfig', () => {
         }),
       ),
     ).toBeUndefined();
+  });
+});
+
+describe('origins and principals', () => {
+  it('takes app origins, and principals with or without a policy', () => {
+    const config = parseConfig({
+      allowedOrigins: ['http://localhost:3000', 'https://app.example.com', 'http://[::1]:8080'],
+      principals: [
+        { accessKeyId: 'AKIAADMIN', secretAccessKey: 's', arn: 'arn:aws:iam::000000000000:user/admin' },
+        {
+          accessKeyId: 'AKIAREADER',
+          secretAccessKey: 's',
+          arn: 'arn:aws:iam::000000000000:user/reader',
+          policy: [{ actions: ['ssm:GetParameter'], resources: ['*'] }],
+        },
+      ],
+    });
+    expect(config.allowedOrigins).toHaveLength(3);
+    expect(config.principals.map((p) => p.policy)).toEqual([
+      undefined,
+      [{ actions: ['ssm:GetParameter'], resources: ['*'] }],
+    ]);
+    expect(parseConfig({}).allowedOrigins).toEqual([]);
   });
 });
 
