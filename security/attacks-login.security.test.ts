@@ -174,7 +174,7 @@ describe('signedPasskeyData', () => {
     t.finish();
   });
 
-  it('refuses an HS256 signedPasskeyData keyed with the public key', async () => {
+  it('refuses an HS256 signedPasskeyData keyed with the public key (algorithm confusion)', async () => {
     const t = tally('signedPasskeyData HS256 with the public key');
     const device = deviceFor(stack);
     const user = await userWithPasskey(stack, device, 'hs256');
@@ -192,7 +192,10 @@ describe('signedPasskeyData', () => {
       ['PEM', new TextEncoder().encode(pem)],
       ['DER', spki],
       ['JWK JSON', new TextEncoder().encode(JSON.stringify(jwk))],
-      ['modulus', base64url.decode(jwk.n!)],
+      // The key's own numbers: an RSA modulus, or an EC point uncompressed (0x04 ‖ x ‖ y).
+      jwk.kty === 'RSA'
+        ? ['modulus', base64url.decode(jwk.n!)]
+        : ['EC point', Uint8Array.from([4, ...base64url.decode(jwk.x!), ...base64url.decode(jwk.y!)])],
     ];
     for (const [label, secret] of secrets) {
       const forged = await new SignJWT(claims)
