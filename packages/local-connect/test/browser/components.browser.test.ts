@@ -2,7 +2,9 @@ import { decodeJwt } from 'jose';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/index';
+import { SoftwareAuthenticator } from '../../src/software-authenticator';
 import type { backendClient } from '../backend';
+import { fapiClient } from '../fapi';
 import { testActions, testUser } from '../fixtures';
 import {
   type BrowserSuite,
@@ -174,5 +176,53 @@ describe('local-connect with the Connect React components in Chromium', () => {
       body: JSON.stringify({ connectToken: listToken }),
     });
     expect(((await res.json()) as { passkeys: unknown[] }).passkeys).toEqual([]);
+  });
+
+  it('shows a Google Password Manager passkey by name and icon, synced, with the browser and OS it was made on', async () => {
+    // Chrome's virtual authenticator reports no AAGUID, so this passkey comes from the software authenticator.
+    const user = testUser();
+    const post = fapiClient(server.url, PROJECT_ID);
+    const processId = (await post('append/init', {}, { origin: site.origin })).body.processID as string;
+    const token = await backend.createConnectToken('passkey-append', {
+      identifier: user.username,
+      displayName: user.email,
+    });
+    const started = await post(
+      'append/start',
+      { appendTokenValue: token },
+      { processId, origin: site.origin },
+    );
+    const attestationResponse = new SoftwareAuthenticator().create(
+      started.body.attestationOptions as string,
+      {
+        origin: site.origin,
+        aaguid: 'ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4',
+        backupEligible: true,
+        backupState: true,
+      },
+    );
+    const finished = await post(
+      'append/finish',
+      { attestationResponse },
+      {
+        processId,
+        origin: site.origin,
+        userAgent:
+          'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+      },
+    );
+    expect(finished.status).toBe(200);
+
+    const tab = await openView(user, 'list');
+    const item = tab.page.locator('.cb-passkey-list-item', {
+      has: tab.page.locator('.cb-passkey-list-item-delete-icon'),
+    });
+    await item.waitFor();
+    await expect
+      .poll(() => item.locator('.cb-passkey-list-item-title').innerText())
+      .toBe('Google Password Manager');
+    expect(await item.locator('img.cb-passkey-list-item-icon').getAttribute('src')).toMatch(/^data:image\//);
+    expect(await item.innerText()).toContain('Synced');
+    expect(await item.innerText()).toMatch(/with Chrome on macOS/);
   });
 });
