@@ -184,7 +184,8 @@ export async function createUser(stack: StackRef, name: string): Promise<User> {
   return { email, username };
 }
 
-async function signUp(stack: StackRef, email: string): Promise<void> {
+/** SignUp and ConfirmSignUp with the code from the outbox, as a visitor signs up. */
+export async function signUp(stack: StackRef, email: string): Promise<void> {
   const cognito = publicClient(stack);
   try {
     await cognito.send(

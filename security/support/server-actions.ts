@@ -40,6 +40,8 @@ export interface ActionAnswer {
   result?: unknown;
   /** The raw body (for assertions that nothing leaked). */
   text: string;
+  /** The answer's `access-control-allow-origin`: which page origin may read it. */
+  allowOrigin: string | null;
 }
 
 /** Reads the action's result out of a flight answer (`0:{"a":"$@1",…}` then `1:<result>`, or inline). */
@@ -86,5 +88,10 @@ export async function callServerAction(
       result = undefined;
     }
   }
-  return { status: res.status, text, ...(result === undefined ? {} : { result }) };
+  return {
+    status: res.status,
+    text,
+    allowOrigin: res.headers.get('access-control-allow-origin'),
+    ...(result === undefined ? {} : { result }),
+  };
 }
