@@ -2,7 +2,7 @@
 
 import { fetchAuthSession, getCurrentUser } from 'aws-amplify/auth';
 import { useRouter } from 'next/navigation';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 
 import { getConnectToken } from '@/app/actions';
 import type { ConnectTokenErrorCode, ConnectTokenType } from '@/lib/connect-token';
@@ -45,22 +45,29 @@ export async function connectToken(type: ConnectTokenType): Promise<string> {
 /**
  * The connect-token provider for a Connect component, and why the user must sign in again when the Server
  * Action said so (the page shows `<SignInAgain>` then, not the component's generic error).
+ * `needsSignInAgain()` answers at once, before React re-renders: the components call their skip or error
+ * callbacks right after a provider fails.
  */
 export function useConnectToken(): {
   provider: (type: ConnectTokenType) => Promise<string>;
   signInAgain: SignInAgainReason | null;
+  needsSignInAgain: () => boolean;
 } {
   const [signInAgain, setSignInAgain] = useState<SignInAgainReason | null>(null);
+  const reason = useRef<SignInAgainReason | null>(null);
   const provider = useCallback(async (type: ConnectTokenType) => {
     try {
       return await connectToken(type);
     } catch (error) {
-      if (error instanceof ConnectTokenError && SIGN_IN_AGAIN.has(error.code))
-        setSignInAgain(error.code as SignInAgainReason);
+      if (error instanceof ConnectTokenError && SIGN_IN_AGAIN.has(error.code)) {
+        reason.current = error.code as SignInAgainReason;
+        setSignInAgain(reason.current);
+      }
       throw error;
     }
   }, []);
-  return { provider, signInAgain };
+  const needsSignInAgain = useCallback(() => reason.current !== null, []);
+  return { provider, signInAgain, needsSignInAgain };
 }
 
 /** Protected pages: redirects to /login without a session; `ready` once a user is known. */

@@ -10,23 +10,29 @@ import { useConnectToken, useRequireSession } from '@/lib/session';
 export default function PostLoginPage() {
   const router = useRouter();
   const ready = useRequireSession();
-  const { provider, signInAgain } = useConnectToken();
+  const { provider, signInAgain, needsSignInAgain } = useConnectToken();
   if (!ready) return <p className="loading">Loading…</p>;
 
   return (
     <section className="card" data-testid="post-login">
       <h1>Sign in faster next time</h1>
       <p className="lead">Add a passkey: your device unlocks it with your fingerprint, face or PIN.</p>
-      {signInAgain && <SignInAgain reason={signInAgain} />}
-      <CorbadoConnectAppend
-        appendTokenProvider={() => provider('passkey-append')}
-        onSkip={() => router.push('/profile')}
-        onComplete={() => {
-          router.push('/profile');
-          return Promise.resolve();
-        }}
-        onError={(situation) => console.warn('passkey append', situation)}
-      />
+      {signInAgain ? (
+        <SignInAgain reason={signInAgain} />
+      ) : (
+        <CorbadoConnectAppend
+          appendTokenProvider={() => provider('passkey-append')}
+          // The component skips by itself when its token is refused; stay for the sign-in-again notice then.
+          onSkip={() => {
+            if (!needsSignInAgain()) router.push('/profile');
+          }}
+          onComplete={() => {
+            router.push('/profile');
+            return Promise.resolve();
+          }}
+          onError={(situation) => console.warn('passkey append', situation)}
+        />
+      )}
       <div className="links">
         <Link href="/profile">Continue to your profile</Link>
       </div>
