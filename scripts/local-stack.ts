@@ -391,13 +391,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     throw error;
   }
 
+  const stackFile = join(dataDir, 'stack.json');
   writeFileSync(
-    join(dataDir, 'stack.json'),
+    stackFile,
     JSON.stringify(
       { urls, ids, dataDir, backendApiUrl: connect.url, startedAt: new Date().toISOString() },
       null,
       2,
     ),
+    { mode: 0o600 },
   );
+  chmodSync(stackFile, 0o600);
   return { urls, ids, dataDir, adminCredentials, stop };
 }
