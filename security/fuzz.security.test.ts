@@ -23,6 +23,7 @@ import {
   junkBody,
   mutatedJson,
   params,
+  rawRequest,
   runs,
   sendCounted,
   signAws,
@@ -266,6 +267,24 @@ interface ChallengeEntry {
 describe('fuzz: Cognito trigger handlers', () => {
   it('define-auth-challenge: a decision for every event, tokens only after a verified passkey', async () => {
     const handler = await loadHandler('define-auth-challenge');
+    // Controls: the two decisions the checks below look for do happen.
+    const verified = {
+      challengeName: 'CUSTOM_CHALLENGE',
+      challengeResult: true,
+      challengeMetadata: PASSKEY_METADATA,
+    };
+    const control = (session: unknown[]) =>
+      handler({ request: { session }, response: {} }, {} as Context, () => undefined) as Promise<{
+        response: Record<string, unknown>;
+      }>;
+    expect((await control([verified])).response).toMatchObject({
+      issueTokens: true,
+      failAuthentication: false,
+    });
+    expect((await control([])).response).toMatchObject({
+      issueTokens: false,
+      challengeName: 'CUSTOM_CHALLENGE',
+    });
     const tally = new Tally('trigger define-auth-challenge');
     const details = await fc.check(
       fc.asyncProperty(fc.oneof(events().define, offContract(events().define)), async (event) => {
@@ -325,6 +344,13 @@ describe('fuzz: Cognito trigger handlers', () => {
 
   it('verify-auth-challenge-response: answerCorrect only for the genuine answer of its user', async () => {
     const handler = await loadHandler('verify-auth-challenge-response');
+    // Control: another genuine answer of alice's is accepted, so `false` below is a decision, not a fault.
+    const control = await stack.clients.passkeyAssertion(alice.email, authenticator);
+    const controlEvent = { userName: alice.username, request: { challengeAnswer: control }, response: {} };
+    const controlOut = (await handler(controlEvent, {} as Context, () => undefined)) as {
+      response: { answerCorrect?: unknown };
+    };
+    expect(controlOut.response.answerCorrect).toBe(true);
     const tally = new Tally('trigger verify-auth-challenge-response');
     let accepted = 0;
     const details = await fc.check(
@@ -409,6 +435,11 @@ describe('fuzz: action scripts', () => {
   it('pre-login: always 200 in the contract, a username only for a confirmed user it was typed for', async () => {
     const r = runner('pre-login', scripts.preLogin);
     await r.warm();
+    // Control: the action finds alice through STS and Cognito.
+    expect(await r.invoke({ identifier: alice.email })).toEqual({
+      statusCode: 200,
+      body: { identifier: alice.username },
+    });
     const tally = new Tally('action pre-login');
     const details = await fc.check(
       fc.asyncProperty(eventWith('identifier', identity()), async (event) => {
@@ -575,6 +606,8 @@ describe('fuzz: local-connect', () => {
 
   it('Frontend API: every route, any headers and bodies, only documented 4xx', async () => {
     const tally = new Tally('local-connect Frontend API');
+    // Control: a well-formed call through the same path is served.
+    expect((await stack.clients.fapi('login/init', {})).status).toBe(200);
     const details = await fc.check(
       fc.asyncProperty(
         fc.constantFrom(...FRONTEND_ROUTES),
@@ -809,6 +842,25 @@ describe('fuzz: local-aws', () => {
     targets: readonly string[],
     perTarget: number,
   ) {
+    // Control: a request signed by the configured principal is served, so the inputs below reach each
+    // operation's own validation rather than stopping at the signature check.
+    const controlBody =
+      service === 'ssm'
+        ? JSON.stringify({ Name: SECRET_PARAMETER })
+        : JSON.stringify({ UserPoolId: USER_POOL_ID });
+    const controlTarget =
+      service === 'ssm' ? 'AmazonSSM.GetParameter' : 'AWSCognitoIdentityProviderService.DescribeUserPool';
+    const control = await rawRequest(`${stack.urls.localAws}/`, {
+      method: 'POST',
+      headers: await awsHeaders(
+        'principal',
+        service,
+        { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': controlTarget },
+        controlBody,
+      ),
+      body: controlBody,
+    });
+    expect(control.status).toBe(200);
     const tally = new Tally(name);
     const failures: string[] = [];
     for (const target of targets) {
