@@ -65,7 +65,10 @@ async function route(
   res: ServerResponse,
   purge: (nowMs: number) => void,
 ) {
-  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  // The path without the query: request URLs here are origin-form (`/v2/...?...`), so no URL parser is needed.
+  const rawUrl = req.url ?? '/';
+  const query = rawUrl.indexOf('?');
+  const path = query === -1 ? rawUrl : rawUrl.slice(0, query);
 
   if (path === '/.well-known/jwks.json') {
     if (req.method !== 'GET') throw new RequestError('method_not_allowed', 'use GET');
