@@ -140,6 +140,8 @@ describe('cross-origin requests', () => {
       UserPoolId: stack.ids.userPoolId,
     });
     t.control('signed ListUsers without an Origin', tooling.status === 200);
+    const own = await preflight(`${stack.urls.localAws}/`, 'content-type,x-amz-target', stack.urls.app);
+    t.control("the app's preflight", readableBy(own, stack.urls.app));
     const read = await signedAwsCall('ssm', 'AmazonSSM.GetParameter', {
       Name: SECRET_PARAMETER,
       WithDecryption: true,

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import {
+  AdminDisableUserCommand,
   CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
   CreateUserPoolClientCommand,
@@ -313,7 +314,7 @@ describe('getConnectToken', () => {
     t.finish();
   });
 
-  it('refuses a session revoked by GlobalSignOut', async () => {
+  it('refuses a session revoked by GlobalSignOut, or of a user disabled since', async () => {
     const t = tally('getConnectToken revoked session');
     const { session } = await signedInUser('revoked');
     t.control('before sign-out', minted(await askConnectToken('passkey-list', session)));
@@ -328,6 +329,19 @@ describe('getConnectToken', () => {
       t.attempt(type, minted(answer));
       if (!answer.ok) expect(answer.code).toBe('session_revoked');
     }
+    const disabled = await signedInUser('disabled');
+    t.control('before the user is disabled', minted(await askConnectToken('passkey-list', disabled.session)));
+    const admin = adminClient(stack);
+    try {
+      await admin.send(
+        new AdminDisableUserCommand({ UserPoolId: stack.ids.userPoolId, Username: disabled.user.email }),
+      );
+    } finally {
+      admin.destroy();
+    }
+    const answer = await askConnectToken('passkey-list', disabled.session);
+    t.attempt('a disabled user', minted(answer));
+    if (!answer.ok) expect(answer.code).toBe('session_revoked');
     t.finish();
   });
 
@@ -339,19 +353,42 @@ describe('getConnectToken', () => {
     const user = await userWithPasskey(stack, device, 'old-auth');
     vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true, now: Date.now() - 20 * 60 * 1000 });
     let old: Session;
+    let refreshToken: string;
     try {
       // A login token skips the pre-login action, whose AWS calls are signed on a worker's unmoved clock.
       const login = await connectToken(stack, 'passkey-login', user);
       const data = await device.signedPasskeyData(user.email, login);
-      old = sessionOf((await signInWithPasskeyData(stack, user.email, data)).tokens);
+      const { tokens } = await signInWithPasskeyData(stack, user.email, data);
+      old = sessionOf(tokens);
+      refreshToken = tokens!.RefreshToken!;
     } finally {
       vi.useRealTimers();
     }
-    for (const type of ['passkey-append', 'passkey-delete']) {
-      const answer = await askConnectToken(type, old);
-      t.attempt(type, minted(answer));
-      if (!answer.ok) expect(answer.code).toBe('reauthentication_required');
+    // Refreshed now: new tokens, but Cognito keeps the sign-in's auth_time, which is what counts.
+    const cognito = publicClient(stack);
+    let refreshed: Session;
+    try {
+      const out = await cognito.send(
+        new InitiateAuthCommand({
+          AuthFlow: 'REFRESH_TOKEN_AUTH',
+          ClientId: stack.ids.clientId,
+          AuthParameters: { REFRESH_TOKEN: refreshToken },
+        }),
+      );
+      refreshed = { ...sessionOf(out.AuthenticationResult) };
+    } finally {
+      cognito.destroy();
     }
+    expect(decodeJwt(refreshed.idToken).iat! * 1000).toBeGreaterThan(Date.now() - 60_000);
+    for (const [label, session] of [
+      ['20-minute-old session', old],
+      ['refreshed tokens of it', refreshed],
+    ] as const)
+      for (const type of ['passkey-append', 'passkey-delete']) {
+        const answer = await askConnectToken(type, session);
+        t.attempt(`${label}: ${type}`, minted(answer));
+        if (!answer.ok) expect(answer.code).toBe('reauthentication_required');
+      }
     t.control('listing with the old session', minted(await askConnectToken('passkey-list', old)));
     t.finish();
   });
