@@ -82,6 +82,15 @@ describe('signedPasskeyData', () => {
       const data = await device.signedPasskeyData(attacker.email);
       t.attempt(`for ${target.email}`, signedIn(await signInWithPasskeyData(stack, target.email, data)));
     }
+    // The victim's session, answered in the attacker's name: the session, not the answer's USERNAME,
+    // decides whose passkey the data must prove.
+    const { session } = await startCustomAuth(stack, victim.email);
+    const data = await device.signedPasskeyData(attacker.email);
+    const named = await respond(stack, session, data, attacker.username);
+    t.attempt(
+      "the victim's session with USERNAME of the attacker",
+      signedIn(named) && decodeJwt(named.tokens!.IdToken!)['cognito:username'] !== attacker.username,
+    );
     const own = await device.signedPasskeyData(victim.email);
     t.control("the victim's own data", signedIn(await signInWithPasskeyData(stack, victim.email, own)));
     t.finish();
