@@ -11,7 +11,7 @@ export interface BenchRow {
   /** The baseline's name, e.g. `bare node start`. */
   baselineName: string;
   unit: string;
-  /** value / baseline, or baseline / value when a higher value is better (see `higherIsBetter`). */
+  /** value / baseline; `higherIsBetter` says which way is good. */
   ratio: number;
   higherIsBetter: boolean;
   /** The goal for the ratio, if the project has one (e.g. ≤ 1 for a size budget). */
@@ -44,4 +44,9 @@ export function median(values: readonly number[]): number {
     [...values].sort((a, b) => a - b),
     0.5,
   );
+}
+
+/** A difference with its sign, e.g. `+0.12` or `−0.03`. */
+export function signed(value: number, digits: number): string {
+  return `${value < 0 ? '−' : '+'}${Math.abs(value).toFixed(digits)}`;
 }

@@ -4,3 +4,10 @@ export { TRIGGER_ERROR_CODES, TriggerError, type TriggerErrorCode } from './erro
 export { decideNextChallenge, type ChallengeResult, type NextStep } from './logic/decide-next-challenge';
 export { PASSKEY_CHALLENGE_METADATA, PASSKEY_PUBLIC_PARAMETERS } from './logic/passkey-challenge';
 export { MAX_ANSWER_BYTES, verifyPasskeyAnswer, type AnswerOutcome } from './logic/verify-passkey-answer';
+export { corbadoBackendFromSecret, type CorbadoBackendFactory } from './logic/verify-passkey-answer';
+export { createLogger, type LogPort } from './logger';
+export {
+  createCreateAuthChallengeHandler,
+  createDefineAuthChallengeHandler,
+  createVerifyAuthChallengeResponseHandler,
+} from './triggers';
