@@ -479,7 +479,15 @@ describe('fuzz: action scripts', () => {
 // ---------------------------------------------------------------------------------------------------------
 // local-connect: the Backend API and every Frontend API route, over raw HTTP.
 
-const BACKEND_ROUTES = ['/v2/connectTokens', '/v2/passkey/verifySignedData', '/v2/passkeys/verifySignedData'];
+/** The Backend API, the signing key's JWKS, and paths that are no route at all. */
+const BACKEND_ROUTES = [
+  '/v2/connectTokens',
+  '/v2/passkey/verifySignedData',
+  '/v2/passkeys/verifySignedData',
+  '/.well-known/jwks.json',
+  '/v2/unknown',
+  '/%E0%A4%A',
+];
 const FRONTEND_ROUTES = [
   'login/init',
   'login/start',
@@ -570,7 +578,7 @@ describe('fuzz: local-connect', () => {
     );
   const method = fc.constantFrom('POST', 'POST', 'POST', 'POST', 'GET', 'PUT', 'DELETE', 'OPTIONS');
 
-  it('Backend API: only documented 4xx for bad input, with any credentials', async () => {
+  it('Backend API and the other routes: only documented 4xx for bad input, with any credentials', async () => {
     const tally = new Tally('local-connect Backend API');
     const details = await fc.check(
       fc.asyncProperty(
