@@ -1,4 +1,5 @@
-// `npm test`: every check and test in order (format, lint, typecheck, unit + integration, browser e2e).
+// `npm test`: every check and test in order (format, lint, typecheck, unit + integration, the security
+// suite against the running local stack, browser e2e).
 // Each step runs even when an earlier one failed, so one run shows everything that is wrong; the output
 // ends with one line, `N passed, M failed`, counting Vitest's tests (a failed check that runs no tests,
 // such as lint, counts as one failure).
@@ -28,6 +29,20 @@ const STEPS: Step[] = [
   { name: 'lint', command: ['npm', 'run', '--silent', 'lint'] },
   { name: 'typecheck', command: ['npm', 'run', '--silent', 'typecheck'] },
   { name: 'unit', command: ['npx', 'vitest', 'run', ...vitestReport('unit')], report: 'unit' },
+  {
+    name: 'security',
+    command: [
+      'npm',
+      'run',
+      '--silent',
+      'test:security',
+      '--workspace',
+      'security',
+      '--',
+      ...vitestReport('security'),
+    ],
+    report: 'security',
+  },
   {
     name: 'e2e',
     command: ['npm', 'run', '--silent', 'test:e2e', '--workspace', 'e2e', '--', ...vitestReport('e2e')],
