@@ -15,10 +15,15 @@ export type SignInAgainReason = Extract<
   'reauthentication_required' | 'session_revoked'
 >;
 
-const SIGN_IN_AGAIN: ReadonlySet<string> = new Set<SignInAgainReason>([
-  'reauthentication_required',
-  'session_revoked',
-]);
+/**
+ * The refusals that only a new sign-in cures, and the reason each is given. Amplify has no tokens to send
+ * (`not_signed_in`) when its refresh was refused, e.g. after a sign-out everywhere: the session has ended.
+ */
+const SIGN_IN_AGAIN: Partial<Record<ConnectTokenError['code'], SignInAgainReason>> = {
+  reauthentication_required: 'reauthentication_required',
+  session_revoked: 'session_revoked',
+  not_signed_in: 'session_revoked',
+};
 
 /** A refused connect token, with the Server Action's code (or `not_signed_in`). */
 export class ConnectTokenError extends Error {
@@ -59,9 +64,10 @@ export function useConnectToken(): {
     try {
       return await connectToken(type);
     } catch (error) {
-      if (error instanceof ConnectTokenError && SIGN_IN_AGAIN.has(error.code)) {
-        reason.current = error.code as SignInAgainReason;
-        setSignInAgain(reason.current);
+      const cure = error instanceof ConnectTokenError ? SIGN_IN_AGAIN[error.code] : undefined;
+      if (cure) {
+        reason.current = cure;
+        setSignInAgain(cure);
       }
       throw error;
     }

@@ -32,6 +32,9 @@ export default function ProfilePage() {
   const [error, setError] = useState<string | null>(null);
   const [signingOut, setSigningOut] = useState(false);
   const { provider, signInAgain } = useConnectToken();
+  // Cognito refuses GetUser for a session it has ended (signed out everywhere, revoked, user disabled).
+  const [sessionEnded, setSessionEnded] = useState(false);
+  const ended = sessionEnded || signInAgain === 'session_revoked';
 
   useEffect(() => {
     if (!ready) return;
@@ -41,7 +44,11 @@ export default function ProfilePage() {
           attributes,
           mfa: describeMfa(mfa.enabled ?? [], mfa.preferred),
         }),
-      (e: unknown) => setError(describeAuthError(e)),
+      (e: unknown) => {
+        const name = e instanceof Error ? e.name : '';
+        if (name === 'NotAuthorizedException' || name === 'UserNotFoundException') setSessionEnded(true);
+        else setError(describeAuthError(e));
+      },
     );
   }, [ready]);
 
@@ -61,6 +68,7 @@ export default function ProfilePage() {
     <>
       <section className="card" data-testid="profile">
         <h1>Your profile</h1>
+        {ended && <SignInAgain reason="session_revoked" />}
         {error && (
           <p className="alert error" role="alert">
             {error}
@@ -78,17 +86,20 @@ export default function ProfilePage() {
             <dd data-testid="profile-mfa">{profile.mfa}</dd>
           </dl>
         ) : (
-          !error && <p className="loading">Loading…</p>
+          !error && !ended && <p className="loading">Loading…</p>
         )}
         <button type="button" className="secondary" disabled={signingOut} onClick={() => void onSignOut()}>
           {signingOut ? 'Signing out…' : 'Sign out'}
         </button>
       </section>
-      <section className="card" data-testid="passkeys">
-        <h2>Passkeys</h2>
-        {signInAgain && <SignInAgain reason={signInAgain} />}
-        <CorbadoConnectPasskeyList connectTokenProvider={provider} />
-      </section>
+      {/* An ended session has no passkeys to show: the notice above says what to do. */}
+      {!ended && (
+        <section className="card" data-testid="passkeys">
+          <h2>Passkeys</h2>
+          {signInAgain === 'reauthentication_required' && <SignInAgain reason={signInAgain} />}
+          <CorbadoConnectPasskeyList connectTokenProvider={provider} />
+        </section>
+      )}
     </>
   );
 }
