@@ -1,0 +1,10 @@
+export { serve, requestTarget, reachableUrl } from './server';
+export type { RequestInfo, RouteHandler, RouteTable, ServeOptions, RunningHttpServer } from './server';
+export { readBody } from './body';
+export { send, sendJson, headerValue } from './http';
+export { corsPolicy, type CorsPolicy, type CorsPolicyOptions } from './cors';
+export { jsonLineLogger, stderrLogger, redact, errorName, type LogRecord, type Logger } from './log';
+export { systemClock, manualClock, epochSeconds, type Clock } from './clock';
+export { randomIds, DIGITS, type IdSource } from './ids';
+export { parseCli, runCli, usage, banner, type CliArgs, type CliSpec, type RunCliOptions } from './cli';
+export { KitError, BodyError, UsageError, KIT_ERROR_CODES, type KitErrorCode } from './errors';
