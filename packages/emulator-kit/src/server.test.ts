@@ -78,7 +78,7 @@ describe('serve', () => {
         controller.close();
       },
     });
-    const res = await fetch(`${url}/echo`, { method: 'POST', body: stream, duplex: 'half' } as RequestInit);
+    const res = await fetch(`${url}/echo`, { method: 'POST', body: stream, duplex: 'half' });
     expect(res.status).toBe(413);
   });
 
