@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { exportJWK, generateKeyPair, jwtVerify, SignJWT, type CryptoKey, type JWK } from 'jose';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import {
   createCognitoSessionCheck,
@@ -355,16 +355,28 @@ describe('issueConnectToken', () => {
 
   describe('Cognito unreachable: nothing is minted (fail closed)', () => {
     it.each([
-      ['answers 503', () => (cognito.mode = 'unavailable')],
-      ['does not answer within the deadline', () => (cognito.mode = 'hang')],
-    ])('when Cognito %s', async (_name, fault) => {
+      // An answer is final: an outage is not met with more calls.
+      ['answers 503, asked once', () => (cognito.mode = 'unavailable'), 1],
+      ['does not answer within the deadline, asked twice', () => (cognito.mode = 'hang'), 2],
+    ])('when Cognito %s', async (_name, fault, calls) => {
       fault();
       expect(await issue({ type: 'passkey-append', ...(await tokensOf()) })).toEqual({
         ok: false,
         code: 'cognito_unavailable',
       });
       expect(created).toEqual([]);
-      expect(cognito.calls).toBe(1);
+      expect(cognito.calls).toBe(calls);
+    });
+
+    it('mints when the one retry after a call without answer is answered', async () => {
+      cognito.mode = 'hang';
+      const tokens = await tokensOf();
+      const answered = issue({ type: 'passkey-append', ...tokens });
+      // The first call hangs; the second finds Cognito answering again.
+      await vi.waitFor(() => expect(cognito.calls).toBe(1));
+      cognito.mode = 'ok';
+      expect(await answered).toEqual({ ok: true, token: 'ctk1_secret' });
+      expect(cognito.calls).toBe(2);
     });
 
     it('when nothing listens at the endpoint', async () => {

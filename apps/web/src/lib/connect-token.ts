@@ -142,9 +142,16 @@ const SESSION_OVER = new Set([
   'UserNotConfirmedException',
 ]);
 
+/** No HTTP answer at all (timed out, connection refused or reset): the SDK attached no status code. */
+function unanswered(error: unknown): boolean {
+  return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === undefined;
+}
+
 /**
  * The session check against Cognito: `GetUser` with the access token (an unsigned public operation, so no
- * AWS credentials), one attempt within `timeoutMs`. `endpoint` is local-aws's URL on the local stack.
+ * AWS credentials), each attempt within `timeoutMs`. A call that got no answer at all is tried once more
+ * (a busy moment should not cost the user their passkey offer); any answer, a throttling or 5xx one
+ * included, is final, so an outage never multiplies the calls. `endpoint` is local-aws's URL locally.
  */
 export function createCognitoSessionCheck(options: {
   region: string;
@@ -156,15 +163,21 @@ export function createCognitoSessionCheck(options: {
   const client = new CognitoIdentityProviderClient({
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    // One attempt: a retry would outlast the deadline, and the browser may simply ask again.
+    // The SDK's own retries (three attempts with backoff) would outlast any sensible wait: the one retry
+    // is below, and only for a call that got no answer.
     maxAttempts: 1,
     requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs },
   });
+  const getUser = (accessToken: string) =>
+    client.send(new GetUserCommand({ AccessToken: accessToken }), {
+      abortSignal: AbortSignal.timeout(timeoutMs),
+    });
   return async (accessToken) => {
     let answer;
     try {
-      answer = await client.send(new GetUserCommand({ AccessToken: accessToken }), {
-        abortSignal: AbortSignal.timeout(timeoutMs),
+      answer = await getUser(accessToken).catch((error: unknown) => {
+        if (unanswered(error)) return getUser(accessToken);
+        throw error;
       });
     } catch (error) {
       const name = error instanceof Error ? error.name : '';

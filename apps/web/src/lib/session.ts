@@ -64,6 +64,8 @@ export function useConnectToken(): {
     try {
       return await connectToken(type);
     } catch (error) {
+      // The code only (no token, no detail): what a support request or a failed test needs to tell.
+      if (error instanceof ConnectTokenError) console.warn('connect token refused:', error.code);
       const cure = error instanceof ConnectTokenError ? SIGN_IN_AGAIN[error.code] : undefined;
       if (cure) {
         reason.current = cure;
