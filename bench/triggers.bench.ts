@@ -115,7 +115,7 @@ export const run: Bench = async () => {
             unit: 'ms',
             goal: `≤ +${COLD_INIT_GOAL_MS} ms`,
             note:
-              `${signed(pick(loaded) - pick(bare), 1)} ms over bare node (paired runs: ${signed(pick(paired), 1)}); import CPU ${pick(loadedCpu).toFixed(1)} vs ` +
+              `${signed(pick(loaded) - pick(bare), 1)} ms over bare node (median of paired runs: ${signed(median(paired), 1)}); import CPU ${pick(loadedCpu).toFixed(1)} vs ` +
               `${pick(bareCpu).toFixed(1)} ms; ${RUNS} fresh processes each, alternating`,
           }),
         );
