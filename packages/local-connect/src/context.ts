@@ -1,21 +1,15 @@
+import { stderrLogger, type Clock, type LogRecord, type Logger } from '@cognito-passkeys/emulator-kit';
 import type { ActionRunner } from './actions';
 import type { ResolvedConfig } from './config';
 import type { PasskeyDataSigner } from './signed-passkey-data';
 import type { Store } from './store';
 
-/** One structured log line. Never carries secrets, tokens or signed data. */
-export interface LogEvent {
-  level: 'info' | 'warn' | 'error';
-  event: string;
-  [key: string]: unknown;
-}
+/** One structured log record. Never carries secrets, tokens or signed data (the kit redacts them besides). */
+export type LogEvent = LogRecord;
+export type { Logger };
 
-export type Logger = (event: LogEvent) => void;
-
-/** Writes JSON lines to stderr. */
-export const stderrLogger: Logger = (event) => {
-  process.stderr.write(`${JSON.stringify({ service: 'local-connect', ...event })}\n`);
-};
+/** JSON lines on stderr, tagged `local-connect`. */
+export const defaultLogger: Logger = stderrLogger('local-connect');
 
 /** What the API handlers share. */
 export interface ServerDeps {
@@ -23,7 +17,7 @@ export interface ServerDeps {
   store: Store;
   signer: PasskeyDataSigner;
   /** The clock; injected so expiry can be tested by moving time. */
-  now: () => Date;
+  now: Clock;
   log: Logger;
   /** The URL browsers reach the Frontend API at. */
   frontendApiUrl: () => string;

@@ -1,5 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
+import {
+  BodyError,
+  KitError,
+  corsPolicy,
+  headerValue,
+  readBody,
+  sendJson as kitSendJson,
+  type CorsPolicy,
+} from '@cognito-passkeys/emulator-kit';
 import { RequestError } from './errors';
 import { randomToken } from './ids';
 
@@ -25,14 +34,10 @@ function runtime(ctx: RequestContext): number {
   return Math.round(performance.now() - ctx.startedMs) / 1000;
 }
 
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const payload = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(payload),
-    'cache-control': 'no-store',
-  });
-  res.end(payload);
+  kitSendJson(res, status, body, JSON_HEADERS);
 }
 
 /** Corbado's `errorRsp` body (common.yml): the only error shape that leaves the server. */
@@ -51,42 +56,9 @@ export function sendError(res: ServerResponse, ctx: RequestContext, err: Request
   });
 }
 
-/** Reads the body up to MAX_BODY_BYTES; larger bodies are refused without reading them whole. */
-export function readBody(req: IncomingMessage): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? '0');
-  const tooLarge = () =>
-    new RequestError('payload_too_large', `request body exceeds ${MAX_BODY_BYTES} bytes`);
-  if (declared > MAX_BODY_BYTES) {
-    req.resume();
-    return Promise.reject(tooLarge());
-  }
-  // Plain events rather than `for await`: the async iterator costs more than the parsing of a small body.
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        req.off('data', onData);
-        req.resume();
-        reject(tooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    req.once('error', reject);
-    // A client that goes away mid-body (or the server's request timeout) closes the request without 'end'.
-    req.once('close', () => {
-      if (!req.complete) reject(new RequestError('validation_error', 'the request body was cut short'));
-    });
-  });
-}
-
 /** Parses a JSON body against a schema; malformed JSON or a wrong shape is a `validation_error`. */
 export async function readJson<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<T> {
-  const raw = (await readBody(req)).toString('utf8');
+  const raw = (await readBody(req, MAX_BODY_BYTES)).toString('utf8');
   let json: unknown;
   try {
     json = raw.length === 0 ? {} : JSON.parse(raw);
@@ -111,27 +83,38 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown, what: string)
   return parsed.data;
 }
 
-/** The Origin-exact CORS headers for an allowed origin (credentials forbid `*`). */
-export function corsHeaders(origin: string): Record<string, string> {
-  return {
-    'access-control-allow-origin': origin,
-    'access-control-allow-credentials': 'true',
-    vary: 'Origin',
-  };
-}
+/** The request headers Corbado's web clients send to the Frontend API: all a preflight may ask for. */
+export const FRONTEND_REQUEST_HEADERS =
+  'content-type, x-corbado-process-id, x-corbado-projectid, x-corbado-sdk, x-corbado-client-timezone';
 
 /**
- * A preflight answer, cached by the browser per origin and URL for `max-age` seconds: 7200 is the most
- * Chromium honours (Firefox allows a day), so a page sends one preflight per route in two hours.
+ * The Frontend API's origin allowlist: exactly the relying party's origins, with credentials (the
+ * clients send cookies, which forbids `*`). Preflights are cached for the kit's two hours, so a page
+ * sends one per route in that time.
  */
-export const PREFLIGHT_HEADERS = {
-  'access-control-allow-methods': 'POST, OPTIONS',
-  'access-control-allow-headers':
-    'content-type, x-corbado-process-id, x-corbado-projectid, x-corbado-sdk, x-corbado-client-timezone',
-  'access-control-max-age': '7200',
-};
+export function frontendCors(origins: readonly string[]): CorsPolicy {
+  return corsPolicy({
+    origins,
+    allowMethods: 'POST, OPTIONS',
+    allowHeaders: FRONTEND_REQUEST_HEADERS,
+    credentials: true,
+  });
+}
 
 export function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
+  return headerValue(req.headers, name);
+}
+
+/** The kit's body errors in this protocol's terms: too large is 413, a body cut short is invalid input. */
+export function asRequestError(err: unknown): RequestError | undefined {
+  if (err instanceof RequestError) return err;
+  if (err instanceof BodyError) {
+    return err.code === 'body_too_large'
+      ? new RequestError('payload_too_large', err.message, { cause: err })
+      : new RequestError('validation_error', err.message, { cause: err });
+  }
+  if (err instanceof KitError && err.code === 'bad_url') {
+    return new RequestError('not_found', 'no such endpoint', { cause: err });
+  }
+  return undefined;
 }

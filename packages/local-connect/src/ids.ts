@@ -1,14 +1,13 @@
-import { randomBytes } from 'node:crypto';
+import { DIGITS, randomIds } from '@cognito-passkeys/emulator-kit';
 
 /** A Corbado-style ID: a prefix and an 18-digit random number (`usr-…`, `pky-…`, `ctk-…`, `was-…`). */
 export function newId(prefix: 'usr' | 'pky' | 'ctk' | 'was' | 'pki'): string {
-  const n = randomBytes(8).readBigUInt64BE() % 10n ** 18n;
-  return `${prefix}-${n.toString().padStart(18, '1')}`;
+  return `${prefix}-${randomIds.string(DIGITS, 18)}`;
 }
 
 /** A random token of URL-safe characters. */
 export function randomToken(bytes: number): string {
-  return randomBytes(bytes).toString('base64url');
+  return randomIds.token(bytes);
 }
 
 /** A connect token secret as Corbado issues them (`ctk1_…`). */

@@ -1,12 +1,22 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import {
+  errorName,
+  serve,
+  type Clock,
+  type CorsPolicy,
+  type Logger,
+  type RouteHandler,
+  type RouteTable,
+  type RunningHttpServer,
+  type ServeOptions,
+} from '@cognito-passkeys/emulator-kit';
 import { createConnectToken, checkBackendAuth, verifySignedData } from './backend-api';
 import { parseConfig, type LocalConnectConfig } from './config';
-import { stderrLogger, type Logger, type ServerDeps } from './context';
+import { defaultLogger, type ServerDeps } from './context';
 import { ActionError, ConfigError, RequestError } from './errors';
 import { ActionRunner } from './actions';
 import * as fapi from './frontend-api/index';
-import { PREFLIGHT_HEADERS, corsHeaders, header, newRequestId, sendError, sendJson } from './http';
+import { asRequestError, frontendCors, header, newRequestId, sendError, sendJson } from './http';
 import { PasskeyDataSigner } from './signed-passkey-data';
 import { Store } from './store';
 
@@ -19,7 +29,7 @@ export interface StartOptions {
   dataDir?: string;
   config: LocalConnectConfig;
   /** The clock. @default () => new Date() */
-  now?: () => Date;
+  now?: Clock;
   /** Structured log sink. @default JSON lines on stderr */
   log?: Logger;
 }
@@ -59,93 +69,87 @@ const INIT_ROUTES = new Set(['/v2/connect/login/init', '/v2/connect/append/init'
  */
 export const PURGE_INTERVAL_MS = 1000;
 
-async function route(
-  deps: ServerDeps,
-  req: IncomingMessage,
-  res: ServerResponse,
-  purge: (nowMs: number) => void,
-) {
-  // The path without the query: request URLs here are origin-form (`/v2/...?...`), so no URL parser is needed.
-  const rawUrl = req.url ?? '/';
-  const query = rawUrl.indexOf('?');
-  const path = query === -1 ? rawUrl : rawUrl.slice(0, query);
-
-  if (path === '/.well-known/jwks.json') {
+/** The JWKS the backend fetches to verify signed passkey data: GET only, no CORS. */
+function serveJwks(deps: ServerDeps): RouteHandler {
+  return (req, res) => {
     if (req.method !== 'GET') throw new RequestError('method_not_allowed', 'use GET');
     sendJson(res, 200, deps.signer.jwks());
-    return;
-  }
+  };
+}
 
-  const backend = BACKEND_ROUTES[path];
-  if (backend) {
-    // Server to server only: a browser always sends Origin on a cross-origin call (and on any POST), so
-    // a request that has one is refused before anything else, and no CORS header is ever sent here.
+/**
+ * A Backend API route. Server to server only: a browser always sends Origin on a cross-origin call (and
+ * on any POST), so a request that has one is refused before anything else, and no CORS header is ever
+ * sent here.
+ */
+function backendRoute(deps: ServerDeps, handler: Handler): RouteHandler {
+  return async (req, res) => {
     if (header(req, 'origin') !== undefined) {
       throw new RequestError('origin_not_allowed', 'the Backend API is not for browsers');
     }
     if (req.method !== 'POST') throw new RequestError('method_not_allowed', 'use POST');
     checkBackendAuth(req, deps.config.projectId, deps.config.apiSecret);
-    sendJson(res, 200, await backend(deps, req));
-    return;
-  }
-
-  const frontend = FRONTEND_ROUTES[path];
-  if (!frontend) throw new RequestError('not_found', 'no such endpoint');
-
-  const origin = header(req, 'origin');
-  if (origin !== undefined) {
-    if (!deps.config.rp.origins.includes(origin)) {
-      throw new RequestError('origin_not_allowed', 'this origin may not call the Frontend API');
-    }
-    for (const [name, value] of Object.entries(corsHeaders(origin))) res.setHeader(name, value);
-  }
-  if (req.method === 'OPTIONS') {
-    res.writeHead(204, PREFLIGHT_HEADERS);
-    res.end();
-    return;
-  }
-  if (req.method !== 'POST') throw new RequestError('method_not_allowed', 'use POST');
-  if (header(req, 'x-corbado-projectid') !== deps.config.projectId) {
-    throw new RequestError('project_id_mismatch', 'x-corbado-projectid does not name this project');
-  }
-  if (INIT_ROUTES.has(path)) purge(deps.now().getTime());
-  sendJson(res, 200, await frontend(deps, req));
+    sendJson(res, 200, await handler(deps, req));
+  };
 }
 
-function handle(
+/** A Frontend API route: only the relying party's origins, a preflight, POST, and this project's ID. */
+function frontendRoute(
   deps: ServerDeps,
-  req: IncomingMessage,
-  res: ServerResponse,
-  purge: (nowMs: number) => void,
-): void {
-  const startedMs = performance.now();
-  route(deps, req, res, purge).catch((err: unknown) => {
-    const ctx = { requestId: newRequestId(), startedMs };
-    const requestError =
-      err instanceof RequestError
-        ? err
-        : new RequestError('internal_error', 'the request could not be handled');
-    if (!(err instanceof RequestError)) {
-      deps.log({
-        level: 'error',
-        event: 'request_failed',
-        requestId: ctx.requestId,
-        error: err instanceof Error ? err.name : 'unknown',
-      });
+  cors: CorsPolicy,
+  handler: Handler,
+  beforeInit?: (nowMs: number) => void,
+): RouteHandler {
+  return async (req, res) => {
+    const origin = header(req, 'origin');
+    if (origin !== undefined) {
+      if (!cors.allows(origin)) {
+        throw new RequestError('origin_not_allowed', 'this origin may not call the Frontend API');
+      }
+      for (const [name, value] of Object.entries(cors.headersFor(origin))) res.setHeader(name, value);
     }
-    if (res.headersSent) {
-      res.destroy();
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, cors.preflightHeaders);
+      res.end();
       return;
     }
-    sendError(res, ctx, requestError);
-  });
+    if (req.method !== 'POST') throw new RequestError('method_not_allowed', 'use POST');
+    if (header(req, 'x-corbado-projectid') !== deps.config.projectId) {
+      throw new RequestError('project_id_mismatch', 'x-corbado-projectid does not name this project');
+    }
+    beforeInit?.(deps.now().getTime());
+    sendJson(res, 200, await handler(deps, req));
+  };
+}
+
+/** Every path this server answers; anything else is Corbado's `not_found`. */
+function routeTable(deps: ServerDeps, purge: (nowMs: number) => void): RouteTable {
+  const cors = frontendCors(deps.config.rp.origins);
+  const routes: Record<string, RouteHandler> = { '/.well-known/jwks.json': serveJwks(deps) };
+  for (const [path, handler] of Object.entries(BACKEND_ROUTES)) routes[path] = backendRoute(deps, handler);
+  for (const [path, handler] of Object.entries(FRONTEND_ROUTES)) {
+    routes[path] = frontendRoute(deps, cors, handler, INIT_ROUTES.has(path) ? purge : undefined);
+  }
+  return routes;
+}
+
+/** Corbado's error body for anything a route throws; an unexpected failure is logged by name only. */
+function answerError(deps: ServerDeps): ServeOptions['onError'] {
+  return (err, _req, res, info) => {
+    const ctx = { requestId: newRequestId(), startedMs: info.startedMs };
+    const known = asRequestError(err);
+    if (known === undefined) {
+      deps.log({ level: 'error', event: 'request_failed', requestId: ctx.requestId, error: errorName(err) });
+    }
+    sendError(res, ctx, known ?? new RequestError('internal_error', 'the request could not be handled'));
+  };
 }
 
 /** Starts a local Corbado Connect on 127.0.0.1 (by default) and a free port. */
 export async function start(options: StartOptions): Promise<RunningServer> {
   const config = parseConfig(options.config);
   const now = options.now ?? (() => new Date());
-  const log = options.log ?? stderrLogger;
+  const log = options.log ?? defaultLogger;
   const actions = {
     ...(config.actions.preLogin
       ? { preLogin: new ActionRunner({ name: 'pre-login', log, ...config.actions.preLogin }) }
@@ -195,37 +199,32 @@ export async function start(options: StartOptions): Promise<RunningServer> {
     lastPurgeMs = nowMs;
     store.purgeExpired(nowMs);
   };
-  const server = createServer((req, res) => handle(deps, req, res, purge));
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
+  let http: RunningHttpServer;
+  try {
+    http = await serve({
+      ...(options.port !== undefined ? { port: options.port } : {}),
+      ...(options.host !== undefined ? { host: options.host } : {}),
+      routes: routeTable(deps, purge),
+      fallback: () => {
+        throw new RequestError('not_found', 'no such endpoint');
+      },
+      onError: answerError(deps),
     });
-  }).catch(async (err: unknown) => {
+  } catch (err) {
     store.close();
     await closeActions();
     throw err;
-  });
-  const address = server.address() as AddressInfo;
+  }
   // A wildcard bind is reached through loopback; browsers get publicUrl when that is not enough.
-  const reachable =
-    address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '::1' : address.address;
-  const host = reachable.includes(':') ? `[${reachable}]` : reachable;
-  url = `http://${host}:${address.port}`;
+  url = http.url;
   log({ level: 'info', event: 'started', url, persistent: options.dataDir !== undefined });
 
   let stopped: Promise<void> | undefined;
   return {
     url,
     stop() {
-      stopped ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      })
+      stopped ??= http
+        .stop()
         .then(closeActions)
         .then(() => store.close());
       return stopped;
