@@ -11,26 +11,29 @@ import {
   type SessionCheck,
   type SessionTokensVerifier,
 } from '@/lib/connect-token';
+import { localServerOverrides, localStackConfig, type LocalStackConfig } from '@/lib/local-stack';
 
 /** The verifier (with its JWKS cache) and the Cognito client, made once per configuration. */
 let cognito: { key: string; verifyTokens: SessionTokensVerifier; checkSession: SessionCheck } | undefined;
 
-function cognitoFor(config: ServerConfig) {
-  const key = [config.COGNITO_USER_POOL_ID, config.COGNITO_CLIENT_ID, config.COGNITO_ENDPOINT].join(' ');
-  if (cognito?.key !== key)
+function cognitoFor(config: ServerConfig, local: LocalStackConfig) {
+  const key = JSON.stringify([config.COGNITO_USER_POOL_ID, config.COGNITO_CLIENT_ID, local]);
+  if (cognito?.key !== key) {
+    const overrides = localServerOverrides(local);
     cognito = {
       key,
       verifyTokens: createSessionTokensVerifier({
         userPoolId: config.COGNITO_USER_POOL_ID,
         clientId: config.COGNITO_CLIENT_ID,
-        localJwksUrl: config.COGNITO_JWKS_URL,
+        jwksCache: overrides.jwksCache,
       }),
       checkSession: createCognitoSessionCheck({
         // A pool ID starts with its region (`us-east-1_…`).
         region: config.COGNITO_USER_POOL_ID.split('_')[0]!,
-        endpoint: config.COGNITO_ENDPOINT,
+        endpoint: overrides.cognitoEndpoint,
       }),
     };
+  }
   return cognito;
 }
 
@@ -44,7 +47,7 @@ export async function getConnectToken(
   tokens: { idToken: string; accessToken: string },
 ): Promise<ConnectTokenResult> {
   const config = serverConfig();
-  const { verifyTokens, checkSession } = cognitoFor(config);
+  const { verifyTokens, checkSession } = cognitoFor(config, localStackConfig());
   const corbado = createCorbadoBackend({
     baseUrl: config.CORBADO_BACKEND_API_URL,
     projectId: config.CORBADO_PROJECT_ID,

@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 
 import { Providers } from '@/components/providers';
 import { publicConfig } from '@/lib/config';
+import { localBrowserConfig } from '@/lib/local-stack';
 
 import './globals.css';
 
@@ -26,7 +27,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           </a>
         </header>
         <main className="page">
-          <Providers config={publicConfig()}>{children}</Providers>
+          <Providers config={publicConfig()} local={localBrowserConfig()}>{children}</Providers>
         </main>
       </body>
     </html>

@@ -2,7 +2,7 @@
 
 import { useState, type InputHTMLAttributes } from 'react';
 
-import { describeAuthError } from '@/lib/session';
+import { describeAuthError } from '@/lib/auth-error-text';
 
 /** A labelled input; `onValue` gets the new text. */
 export function Field({

@@ -2,25 +2,39 @@
 
 import { CorbadoConnectProvider } from '@corbado/connect-react';
 import { Amplify } from 'aws-amplify';
-import { createContext, useContext, type ReactNode } from 'react';
+import { createContext, useContext, useMemo, type ReactNode } from 'react';
 
 import type { PublicConfig } from '@/lib/config';
-import { localCognitoEndpoint, seedLocalFrontendApi } from '@/lib/local-stack';
+import {
+  codeDeliveryHint,
+  localCognitoEndpoint,
+  seedLocalFrontendApi,
+  type LocalBrowserConfig,
+} from '@/lib/local-stack';
 
-const ConfigContext = createContext<PublicConfig | null>(null);
+const ConfigContext = createContext<{ config: PublicConfig; local: LocalBrowserConfig } | null>(null);
+
+function useConfigContext() {
+  const context = useContext(ConfigContext);
+  if (!context) throw new Error('a config hook outside <Providers>');
+  return context;
+}
 
 export function usePublicConfig(): PublicConfig {
-  const config = useContext(ConfigContext);
-  if (!config) throw new Error('usePublicConfig outside <Providers>');
-  return config;
+  return useConfigContext().config;
+}
+
+/** Where the user finds the codes the app emails them, when the deployment says (else `undefined`). */
+export function useCodeDeliveryHint(): string | undefined {
+  return codeDeliveryHint(useConfigContext().local);
 }
 
 let configuredFor: string | undefined;
 
 /** Amplify and the Connect components, configured once per page from the runtime config. */
-function configureBrowser(config: PublicConfig): void {
+function configureBrowser(config: PublicConfig, local: LocalBrowserConfig): void {
   if (typeof window === 'undefined') return;
-  const key = JSON.stringify(config);
+  const key = JSON.stringify([config, local]);
   if (configuredFor === key) return;
   Amplify.configure({
     Auth: {
@@ -28,19 +42,29 @@ function configureBrowser(config: PublicConfig): void {
         userPoolId: config.userPoolId,
         userPoolClientId: config.userPoolClientId,
         loginWith: { email: true },
-        ...localCognitoEndpoint(config.cognitoEndpoint),
+        ...localCognitoEndpoint(local),
       },
     },
   });
   // Before the Connect components' first effect (they mount below): see local-stack.ts.
-  seedLocalFrontendApi(config.corbadoProjectId, config.corbadoFrontendApiUrl);
+  seedLocalFrontendApi(config.corbadoProjectId, local);
   configuredFor = key;
 }
 
-export function Providers({ config, children }: { config: PublicConfig; children: ReactNode }) {
-  configureBrowser(config);
+export function Providers({
+  config,
+  local,
+  children,
+}: {
+  config: PublicConfig;
+  /** The local stack's overrides (`local-stack.ts`); empty against AWS and Corbado. */
+  local: LocalBrowserConfig;
+  children: ReactNode;
+}) {
+  configureBrowser(config, local);
+  const value = useMemo(() => ({ config, local }), [config, local]);
   return (
-    <ConfigContext.Provider value={config}>
+    <ConfigContext.Provider value={value}>
       <CorbadoConnectProvider
         projectId={config.corbadoProjectId}
         frontendApiUrlSuffix={config.corbadoFrontendApiUrlSuffix}

@@ -4,7 +4,7 @@ import { signOut } from 'aws-amplify/auth';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 
-import type { SignInAgainReason } from '@/lib/session';
+import type { SignInAgainReason } from '@/lib/connect-token-request';
 
 const MESSAGES: Record<SignInAgainReason, string> = {
   reauthentication_required:

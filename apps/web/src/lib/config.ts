@@ -2,17 +2,14 @@ import { z } from 'zod';
 
 /**
  * The app's one configuration contract, read from the environment at request time (so one build serves
- * any deployment). Every variable is documented in `.env.example` at the repo root.
+ * any deployment). Every variable is documented in `.env.example` at the repo root. These are the product's
+ * keys only: the local stack's own are read by `local-stack.ts`.
  */
 const serverEnvSchema = z.object({
   /** The Cognito user pool (`us-east-1_Xxxxxxxxx`). */
   COGNITO_USER_POOL_ID: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d_[a-zA-Z0-9]+$/),
   /** The app client (no secret) that allows CUSTOM_AUTH and USER_SRP_AUTH. */
   COGNITO_CLIENT_ID: z.string().min(1),
-  /** Local stack only: the Cognito endpoint Amplify (and the Server Action's GetUser) call instead of AWS. */
-  COGNITO_ENDPOINT: z.url().optional(),
-  /** Local stack only: where the local pool's JWKS is served (real pools use Cognito's own). */
-  COGNITO_JWKS_URL: z.url().optional(),
   /** The Corbado Connect project (`pro-…`). */
   CORBADO_PROJECT_ID: z.string().min(1),
   /**
@@ -23,8 +20,6 @@ const serverEnvSchema = z.object({
     .string()
     .regex(/^[a-z0-9.-]+(:\d+)?$/)
     .default('frontendapi.cloud.corbado.io'),
-  /** Local stack only: the local Frontend API URL the Connect components call. */
-  CORBADO_FRONTEND_API_URL: z.url().optional(),
   /** Base URL of Corbado's Backend API. */
   CORBADO_BACKEND_API_URL: z.url().default('https://backendapi.cloud.corbado.io'),
   /** The Corbado API secret (server only, never sent to the browser). */
@@ -40,8 +35,6 @@ const serverEnvSchema = z.object({
     .min(60)
     .max(24 * 60 * 60)
     .default(15 * 60),
-  /** Local stack only: where the outbox of confirmation codes is, shown as a hint on the pages. */
-  LOCAL_OUTBOX_URL: z.url().optional(),
 });
 
 export type ServerConfig = z.infer<typeof serverEnvSchema>;
@@ -50,11 +43,8 @@ export type ServerConfig = z.infer<typeof serverEnvSchema>;
 export interface PublicConfig {
   userPoolId: string;
   userPoolClientId: string;
-  cognitoEndpoint: string | undefined;
   corbadoProjectId: string;
   corbadoFrontendApiUrlSuffix: string;
-  corbadoFrontendApiUrl: string | undefined;
-  outboxUrl: string | undefined;
 }
 
 const emptyAsUnset = (env: NodeJS.ProcessEnv) =>
@@ -73,10 +63,7 @@ export function publicConfig(config: ServerConfig = serverConfig()): PublicConfi
   return {
     userPoolId: config.COGNITO_USER_POOL_ID,
     userPoolClientId: config.COGNITO_CLIENT_ID,
-    cognitoEndpoint: config.COGNITO_ENDPOINT,
     corbadoProjectId: config.CORBADO_PROJECT_ID,
     corbadoFrontendApiUrlSuffix: config.CORBADO_FRONTEND_API_URL_SUFFIX,
-    corbadoFrontendApiUrl: config.CORBADO_FRONTEND_API_URL,
-    outboxUrl: config.LOCAL_OUTBOX_URL,
   };
 }

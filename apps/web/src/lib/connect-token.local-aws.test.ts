@@ -22,6 +22,7 @@ import {
   type SessionCheck,
   type SessionTokensVerifier,
 } from './connect-token';
+import { localJwksCache } from './local-stack';
 
 const POOL = 'us-east-1_WebSessionCheck';
 const CLIENT = 'websessioncheck00000000001';
@@ -72,7 +73,7 @@ beforeAll(async () => {
   verifyTokens = createSessionTokensVerifier({
     userPoolId: POOL,
     clientId: CLIENT,
-    localJwksUrl: `${aws.url}/${POOL}/.well-known/jwks.json`,
+    jwksCache: localJwksCache(`${aws.url}/${POOL}/.well-known/jwks.json`),
   });
   checkSession = createCognitoSessionCheck({ region: 'us-east-1', endpoint: aws.url });
 });

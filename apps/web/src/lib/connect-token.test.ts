@@ -12,6 +12,7 @@ import {
   type SessionCheck,
   type SessionTokensVerifier,
 } from './connect-token';
+import { localJwksCache } from './local-stack';
 
 const POOL = 'us-east-1_LocalPasskeys';
 const OTHER_POOL = 'us-east-1_SomeoneElse';
@@ -192,7 +193,11 @@ function issue(input: unknown, overrides: { checkSession?: SessionCheck; corbado
 }
 
 beforeEach(() => {
-  verifyTokens = createSessionTokensVerifier({ userPoolId: POOL, clientId: CLIENT, localJwksUrl: jwksUrl });
+  verifyTokens = createSessionTokensVerifier({
+    userPoolId: POOL,
+    clientId: CLIENT,
+    jwksCache: localJwksCache(jwksUrl),
+  });
   checkSession = createCognitoSessionCheck({ region: 'us-east-1', endpoint: cognitoUrl, timeoutMs: 500 });
   created = [];
   Object.assign(cognito, { mode: 'ok', calls: 0 });

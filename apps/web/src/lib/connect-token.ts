@@ -1,9 +1,8 @@
 import { CognitoIdentityProviderClient, GetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { CorbadoBackend } from '@cognito-passkeys/corbado-backend';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import { SimpleJwksCache, type JwksCache } from 'aws-jwt-verify/jwk';
 import { z } from 'zod';
-
-import { fetchLocalJwks } from './local-stack';
 
 const jwt = z
   .string()
@@ -67,40 +66,25 @@ export class SessionTokensMismatchError extends Error {
  * Verifies both tokens of a Cognito session offline with aws-jwt-verify (signature, issuer, expiry; the
  * idToken with `token_use = id` and `aud` = this client, the access token with `token_use = access` and
  * `client_id` = this client), then that they were issued together: the same `sub`, the same user name and
- * the same `origin_jti` (the sign-in both descend from). Locally the keys come from local-aws's JWKS.
+ * the same `origin_jti` (the sign-in both descend from). Both verifiers share one JWKS cache: aws-jwt-verify's
+ * default (the pool's keys from its issuer URL) unless `jwksCache` is given.
  */
 export function createSessionTokensVerifier(options: {
   userPoolId: string;
   clientId: string;
-  localJwksUrl?: string | undefined;
+  /** Where the pool's signing keys come from; aws-jwt-verify's `SimpleJwksCache` by default. */
+  jwksCache?: JwksCache | undefined;
 }): SessionTokensVerifier {
-  const idVerifier = CognitoJwtVerifier.create({
-    userPoolId: options.userPoolId,
-    tokenUse: 'id',
-    clientId: options.clientId,
-  });
-  const accessVerifier = CognitoJwtVerifier.create({
-    userPoolId: options.userPoolId,
-    tokenUse: 'access',
-    clientId: options.clientId,
-  });
-  let jwksLoaded: Promise<void> | undefined;
-  const { localJwksUrl } = options;
+  const jwksCache = options.jwksCache ?? new SimpleJwksCache();
+  const idVerifier = CognitoJwtVerifier.create(
+    { userPoolId: options.userPoolId, tokenUse: 'id', clientId: options.clientId },
+    { jwksCache },
+  );
+  const accessVerifier = CognitoJwtVerifier.create(
+    { userPoolId: options.userPoolId, tokenUse: 'access', clientId: options.clientId },
+    { jwksCache },
+  );
   return async ({ idToken, accessToken }) => {
-    if (localJwksUrl) {
-      jwksLoaded ??= fetchLocalJwks(localJwksUrl).then(
-        (jwks) => {
-          type Jwks = Parameters<typeof idVerifier.cacheJwks>[0];
-          idVerifier.cacheJwks(jwks as unknown as Jwks);
-          accessVerifier.cacheJwks(jwks as unknown as Jwks);
-        },
-        (error: unknown) => {
-          jwksLoaded = undefined;
-          throw error;
-        },
-      );
-      await jwksLoaded;
-    }
     const id = await idVerifier.verify(idToken);
     const access = await accessVerifier.verify(accessToken);
     const username = id['cognito:username'];
@@ -151,7 +135,7 @@ function unanswered(error: unknown): boolean {
  * The session check against Cognito: `GetUser` with the access token (an unsigned public operation, so no
  * AWS credentials), each attempt within `timeoutMs`. A call that got no answer at all is tried once more
  * (a busy moment should not cost the user their passkey offer); any answer, a throttling or 5xx one
- * included, is final, so an outage never multiplies the calls. `endpoint` is local-aws's URL locally.
+ * included, is final, so an outage never multiplies the calls. `endpoint` replaces the region's own.
  */
 export function createCognitoSessionCheck(options: {
   region: string;

@@ -1,16 +1,101 @@
+import type { Fetcher } from 'aws-jwt-verify/https';
+import { SimpleJwksCache, type JwksCache } from 'aws-jwt-verify/jwk';
+import { z } from 'zod';
+
 /**
  * Everything that exists only to run the app against the local stack (local-aws and local-connect) lives
- * here, and each piece is used only when its local URL is configured. Against AWS and Corbado none of it
- * runs: the same code paths use the real endpoints.
+ * here: the local-only environment variables, and the overrides they turn into. Each piece is used only
+ * when its variable is set; against AWS and Corbado none of it runs and the same code paths use the real
+ * endpoints. The rest of the app receives these overrides as plain options and knows nothing local.
  */
+const localStackEnvSchema = z.object({
+  /** The Cognito endpoint Amplify (and the Server Action's GetUser) call instead of AWS: local-aws. */
+  COGNITO_ENDPOINT: z.url().optional(),
+  /** Where the local pool's JWKS is served (a real pool's keys come from its issuer URL). */
+  COGNITO_JWKS_URL: z.url().optional(),
+  /** The Frontend API URL the Connect components call first: local-connect. */
+  CORBADO_FRONTEND_API_URL: z.url().optional(),
+  /** Where confirmation codes are delivered locally: local-aws's outbox, named on the sign-up page. */
+  LOCAL_OUTBOX_URL: z.url().optional(),
+});
+
+export type LocalStackConfig = z.infer<typeof localStackEnvSchema>;
+
+/** What the browser needs of the local stack; every field is unset against AWS and Corbado. */
+export interface LocalBrowserConfig {
+  cognitoEndpoint?: string;
+  corbadoFrontendApiUrl?: string;
+  outboxUrl?: string;
+}
+
+/** Reads the local-only variables (an empty one counts as unset); fails on a malformed one. */
+export function localStackConfig(env: NodeJS.ProcessEnv = process.env): LocalStackConfig {
+  const parsed = localStackEnvSchema.safeParse({
+    COGNITO_ENDPOINT: env.COGNITO_ENDPOINT || undefined,
+    COGNITO_JWKS_URL: env.COGNITO_JWKS_URL || undefined,
+    CORBADO_FRONTEND_API_URL: env.CORBADO_FRONTEND_API_URL || undefined,
+    LOCAL_OUTBOX_URL: env.LOCAL_OUTBOX_URL || undefined,
+  });
+  if (!parsed.success) {
+    const keys = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))].join(', ');
+    throw new Error(`The app's local-stack environment is invalid: ${keys} (see .env.example)`);
+  }
+  return parsed.data;
+}
+
+/** The browser's share of the local-stack config: URLs only, nothing secret. */
+export function localBrowserConfig(config: LocalStackConfig = localStackConfig()): LocalBrowserConfig {
+  return {
+    ...(config.COGNITO_ENDPOINT ? { cognitoEndpoint: config.COGNITO_ENDPOINT } : {}),
+    ...(config.CORBADO_FRONTEND_API_URL ? { corbadoFrontendApiUrl: config.CORBADO_FRONTEND_API_URL } : {}),
+    ...(config.LOCAL_OUTBOX_URL ? { outboxUrl: config.LOCAL_OUTBOX_URL } : {}),
+  };
+}
+
+/** The Server Action's overrides: where GetUser is asked, and where the pool's keys come from. */
+export interface LocalServerOverrides {
+  cognitoEndpoint?: string;
+  jwksCache?: JwksCache;
+}
+
+export function localServerOverrides(config: LocalStackConfig = localStackConfig()): LocalServerOverrides {
+  return {
+    ...(config.COGNITO_ENDPOINT ? { cognitoEndpoint: config.COGNITO_ENDPOINT } : {}),
+    ...(config.COGNITO_JWKS_URL ? { jwksCache: localJwksCache(config.COGNITO_JWKS_URL) } : {}),
+  };
+}
+
+/**
+ * aws-jwt-verify's own JWKS cache (it parses and validates the JWKS, fetches again for an unknown `kid`,
+ * and backs off after a failed fetch), fetching from `jwksUrl` whatever issuer URL it is asked for: the
+ * local pool issues tokens with the real issuer form (`https://cognito-idp.<region>.amazonaws.com/<pool>`)
+ * but serves its keys from local-aws over plain HTTP, which the library's Node fetcher does not speak.
+ */
+export function localJwksCache(jwksUrl: string, timeoutMs = 3000): JwksCache {
+  const fetcher: Fetcher = {
+    fetch: async () => {
+      const response = await fetch(jwksUrl, { signal: AbortSignal.timeout(timeoutMs) });
+      if (!response.ok) throw new Error(`the local JWKS answered ${response.status}`);
+      return response.arrayBuffer();
+    },
+  };
+  return new SimpleJwksCache({ fetcher });
+}
+
+/** Amplify's user-pool endpoint override (`Auth.Cognito.userPoolEndpoint`) for local-aws. */
+export function localCognitoEndpoint(local: LocalBrowserConfig): { userPoolEndpoint?: string } {
+  return local.cognitoEndpoint ? { userPoolEndpoint: local.cognitoEndpoint } : {};
+}
 
 /**
  * `@corbado/connect-react@0.2.4-alpha.0` builds its Frontend API URL as `https://<projectId>.<suffix>` and
- * only switches to the `frontendApiUrl` that an init call (`login/init`, `append/init`, `manage/init`) returns. Seeding its stored process with the local
- * URL before the components' first effect sends that first init to local-connect, whose answer keeps
- * every later call there. A stored process is left alone (its own, newer URL wins).
+ * only switches to the `frontendApiUrl` that an init call (`login/init`, `append/init`, `manage/init`)
+ * returns. Seeding its stored process with the local URL before the components' first effect sends that
+ * first init to local-connect, whose answer keeps every later call there. A stored process is left alone
+ * (its own, newer URL wins).
  */
-export function seedLocalFrontendApi(projectId: string, frontendApiUrl: string | undefined): void {
+export function seedLocalFrontendApi(projectId: string, local: LocalBrowserConfig): void {
+  const frontendApiUrl = local.corbadoFrontendApiUrl;
   if (!frontendApiUrl || typeof window === 'undefined') return;
   const key = `cbo_connect_process-${projectId}`;
   const stored = window.localStorage.getItem(key);
@@ -21,17 +106,7 @@ export function seedLocalFrontendApi(projectId: string, frontendApiUrl: string |
   );
 }
 
-/** Amplify's user-pool endpoint override (`Auth.Cognito.userPoolEndpoint`) for local-aws. */
-export function localCognitoEndpoint(endpoint: string | undefined): { userPoolEndpoint?: string } {
-  return endpoint ? { userPoolEndpoint: endpoint } : {};
-}
-
-/**
- * The local pool's signing keys. A real pool's JWKS is fetched by aws-jwt-verify from Cognito's issuer
- * URL; the local pool issues the same issuer form but serves its keys from local-aws.
- */
-export async function fetchLocalJwks(jwksUrl: string): Promise<{ keys: Record<string, unknown>[] }> {
-  const response = await fetch(jwksUrl, { signal: AbortSignal.timeout(3000) });
-  if (!response.ok) throw new Error(`the local JWKS answered ${response.status}`);
-  return (await response.json()) as { keys: Record<string, unknown>[] };
+/** Where the pages tell the user their emailed codes are, when no real email is sent (else nothing). */
+export function codeDeliveryHint(local: LocalBrowserConfig): string | undefined {
+  return local.outboxUrl ? `Local stack: codes are delivered to the outbox at ${local.outboxUrl}` : undefined;
 }

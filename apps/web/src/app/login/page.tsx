@@ -9,7 +9,7 @@ import { useSearchParams } from 'next/navigation';
 
 import { Alert, CodeField, Field, useSubmit } from '@/components/form';
 import { SIGNED_OUT_NOTICES } from '@/components/sign-in-again';
-import { decodeJwtPayload } from '@/lib/session';
+import { decodeJwtPayload } from '@/lib/jwt-claims';
 
 type Mode = 'passkey' | 'password' | 'email-code';
 

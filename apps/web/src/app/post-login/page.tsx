@@ -4,13 +4,14 @@ import { CorbadoConnectAppend } from '@corbado/connect-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 
+import { getConnectToken } from '@/app/actions';
 import { SignInAgain } from '@/components/sign-in-again';
-import { useConnectToken, useRequireSession } from '@/lib/session';
+import { useConnectToken, useRequireSession } from '@/lib/session-hooks';
 
 export default function PostLoginPage() {
   const router = useRouter();
   const ready = useRequireSession();
-  const { provider, signInAgain, needsSignInAgain } = useConnectToken();
+  const { provider, signInAgain, needsSignInAgain } = useConnectToken(getConnectToken);
   if (!ready) return <p className="loading">Loading…</p>;
 
   return (

@@ -5,8 +5,10 @@ import { fetchMFAPreference, fetchUserAttributes, signOut } from 'aws-amplify/au
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
 
+import { getConnectToken } from '@/app/actions';
 import { SignInAgain } from '@/components/sign-in-again';
-import { describeAuthError, useConnectToken, useRequireSession } from '@/lib/session';
+import { describeAuthError } from '@/lib/auth-error-text';
+import { useConnectToken, useRequireSession } from '@/lib/session-hooks';
 
 const MFA_NAMES: Record<string, string> = {
   EMAIL: 'Email code',
@@ -31,7 +33,7 @@ export default function ProfilePage() {
   const [profile, setProfile] = useState<Profile | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [signingOut, setSigningOut] = useState(false);
-  const { provider, signInAgain } = useConnectToken();
+  const { provider, signInAgain } = useConnectToken(getConnectToken);
   // Cognito refuses GetUser for a session it has ended (signed out everywhere, revoked, user disabled).
   const [sessionEnded, setSessionEnded] = useState(false);
   const ended = sessionEnded || signInAgain === 'session_revoked';

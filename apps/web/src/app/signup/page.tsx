@@ -6,7 +6,7 @@ import { useRouter, useSearchParams } from 'next/navigation';
 import { Suspense, useState, type FormEvent } from 'react';
 
 import { Alert, CodeField, Field, useSubmit } from '@/components/form';
-import { usePublicConfig } from '@/components/providers';
+import { useCodeDeliveryHint } from '@/components/providers';
 
 export default function SignUpPage() {
   return (
@@ -19,7 +19,7 @@ export default function SignUpPage() {
 function SignUp() {
   const router = useRouter();
   const params = useSearchParams();
-  const { outboxUrl } = usePublicConfig();
+  const deliveryHint = useCodeDeliveryHint();
   const [step, setStep] = useState<'details' | 'confirm'>(
     params.get('step') === 'confirm' ? 'confirm' : 'details',
   );
@@ -117,7 +117,7 @@ function SignUp() {
           </button>
         </form>
       )}
-      {outboxUrl && <p className="hint">Local stack: codes are delivered to the outbox at {outboxUrl}</p>}
+      {deliveryHint && <p className="hint">{deliveryHint}</p>}
       <div className="links">
         <Link href="/login">I already have an account</Link>
       </div>
