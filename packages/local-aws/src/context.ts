@@ -1,3 +1,4 @@
+import type { Logger } from '@cognito-passkeys/emulator-kit';
 import { z } from 'zod';
 import type { ResolvedConfig } from './config';
 import { ServiceError } from './errors';
@@ -12,8 +13,8 @@ export interface Context {
   signer: TokenSigner;
   lambdas: LambdaRegistry;
   config: ResolvedConfig;
-  /** A line for the developer's console (never a secret other than outbox codes, which are the point). */
-  log: (line: string) => void;
+  /** Structured records for the developer's console: never a secret, a code or a token. */
+  log: Logger;
   /** Key of the local "KMS" that encrypts SecureString parameters at rest. */
   parameterKey: Buffer;
 }

@@ -100,7 +100,13 @@ function assumeRole(ctx: Context, caller: Caller, params: Record<string, string>
     issued_at: now,
     expires_at: expiresAt,
   });
-  ctx.log(`[local-aws] sts: ${caller.arn} assumed ${role.arn} as ${input.RoleSessionName}`);
+  ctx.log({
+    level: 'info',
+    event: 'role_assumed',
+    caller: caller.arn,
+    role: role.arn,
+    roleSessionName: input.RoleSessionName,
+  });
   return (
     el(
       'Credentials',
