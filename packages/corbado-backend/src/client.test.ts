@@ -9,7 +9,10 @@ import { CorbadoBackendConfigError, CorbadoBackendError, type CorbadoBackendErro
 const PROJECT_ID = 'pro-7815296293940881620';
 const API_SECRET = 'corbado1_s3cr3t-value-never-in-errors';
 
-// Bodies as documented by Corbado's Backend API reference (specs/corbado-connect.md §2.2, §2.3).
+// Bodies as documented by Corbado's Backend API reference: "Create a ConnectToken"
+// (https://docs.corbado.com/api-reference/backend-api/connecttokens/create-a-connecttoken) and "Verify
+// signedPasskeyData from a passkey login"
+// (https://docs.corbado.com/api-reference/backend-api/passkeys/verify-signedpasskeydata-from-a-passkey-login).
 const CONNECT_TOKEN_RESPONSE = {
   id: 'ctk-940364795071150919',
   tokenType: 'passkey-append',
