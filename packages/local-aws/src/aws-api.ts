@@ -4,6 +4,7 @@ import { readBody, send, type RouteHandler } from '@cognito-passkeys/emulator-ki
 import type { Context, Operation } from './context';
 import * as auth from './cognito-auth';
 import * as pools from './cognito-pools';
+import * as confirmations from './cognito-confirmations';
 import * as users from './cognito-users';
 import { ServiceError } from './errors';
 import { authorizeJsonRequest, type JsonService } from './iam';
@@ -22,21 +23,21 @@ const COGNITO: Record<string, Operation> = {
   GetUser: auth.getUser,
   RevokeToken: auth.revokeToken,
   GlobalSignOut: auth.globalSignOut,
-  SignUp: users.signUp,
-  ConfirmSignUp: users.confirmSignUp,
-  ResendConfirmationCode: users.resendConfirmationCode,
-  ForgotPassword: users.forgotPassword,
-  ConfirmForgotPassword: users.confirmForgotPassword,
+  SignUp: confirmations.signUp,
+  ConfirmSignUp: confirmations.confirmSignUp,
+  ResendConfirmationCode: confirmations.resendConfirmationCode,
+  ForgotPassword: confirmations.forgotPassword,
+  ConfirmForgotPassword: confirmations.confirmForgotPassword,
   SetUserMFAPreference: users.setUserMFAPreference,
   AdminCreateUser: users.adminCreateUser,
   AdminSetUserPassword: users.adminSetUserPassword,
-  AdminResetUserPassword: users.adminResetUserPassword,
+  AdminResetUserPassword: confirmations.adminResetUserPassword,
   AdminGetUser: users.adminGetUser,
   AdminDeleteUser: users.adminDeleteUser,
   AdminDisableUser: users.adminSetEnabled(false),
   AdminEnableUser: users.adminSetEnabled(true),
   AdminUpdateUserAttributes: users.adminUpdateUserAttributes,
-  AdminConfirmSignUp: users.adminConfirmSignUp,
+  AdminConfirmSignUp: confirmations.adminConfirmSignUp,
   AdminUserGlobalSignOut: users.adminUserGlobalSignOut,
   AdminSetUserMFAPreference: users.adminSetUserMFAPreference,
   ListUsers: users.listUsers,
