@@ -27,7 +27,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           </a>
         </header>
         <main className="page">
-          <Providers config={publicConfig()} local={localBrowserConfig()}>{children}</Providers>
+          <Providers config={publicConfig()} local={localBrowserConfig()}>
+            {children}
+          </Providers>
         </main>
       </body>
     </html>

@@ -1,6 +1,5 @@
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache, type JwksCache } from 'aws-jwt-verify/jwk';
-import { z } from 'zod';
 
 /**
  * Everything that exists only to run the app against the local stack (local-aws and local-connect) lives
@@ -8,18 +7,27 @@ import { z } from 'zod';
  * when its variable is set; against AWS and Corbado none of it runs and the same code paths use the real
  * endpoints. The rest of the app receives these overrides as plain options and knows nothing local.
  */
-const localStackEnvSchema = z.object({
-  /** The Cognito endpoint Amplify (and the Server Action's GetUser) call instead of AWS: local-aws. */
-  COGNITO_ENDPOINT: z.url().optional(),
-  /** Where the local pool's JWKS is served (a real pool's keys come from its issuer URL). */
-  COGNITO_JWKS_URL: z.url().optional(),
-  /** The Frontend API URL the Connect components call first: local-connect. */
-  CORBADO_FRONTEND_API_URL: z.url().optional(),
-  /** Where confirmation codes are delivered locally: local-aws's outbox, named on the sign-up page. */
-  LOCAL_OUTBOX_URL: z.url().optional(),
-});
 
-export type LocalStackConfig = z.infer<typeof localStackEnvSchema>;
+/**
+ * The local-only variables, each an optional URL:
+ * - `COGNITO_ENDPOINT`: the Cognito endpoint Amplify (and the Server Action's GetUser) call instead of
+ *   AWS: local-aws.
+ * - `COGNITO_JWKS_URL`: where the local pool's JWKS is served (a real pool's keys come from its issuer URL).
+ * - `CORBADO_FRONTEND_API_URL`: the Frontend API URL the Connect components call first: local-connect.
+ * - `LOCAL_OUTBOX_URL`: where confirmation codes are delivered locally (local-aws's outbox), named on the
+ *   sign-up page.
+ *
+ * Checked with `URL.canParse` rather than a zod schema: the browser imports this file for its overrides,
+ * and a schema here would ship zod to every page (48 KB minified with `zod/mini`, 101 KB with `zod`).
+ */
+const LOCAL_STACK_KEYS = [
+  'COGNITO_ENDPOINT',
+  'COGNITO_JWKS_URL',
+  'CORBADO_FRONTEND_API_URL',
+  'LOCAL_OUTBOX_URL',
+] as const;
+
+export type LocalStackConfig = Partial<Record<(typeof LOCAL_STACK_KEYS)[number], string>>;
 
 /** What the browser needs of the local stack; every field is unset against AWS and Corbado. */
 export interface LocalBrowserConfig {
@@ -28,19 +36,21 @@ export interface LocalBrowserConfig {
   outboxUrl?: string;
 }
 
-/** Reads the local-only variables (an empty one counts as unset); fails on a malformed one. */
-export function localStackConfig(env: NodeJS.ProcessEnv = process.env): LocalStackConfig {
-  const parsed = localStackEnvSchema.safeParse({
-    COGNITO_ENDPOINT: env.COGNITO_ENDPOINT || undefined,
-    COGNITO_JWKS_URL: env.COGNITO_JWKS_URL || undefined,
-    CORBADO_FRONTEND_API_URL: env.CORBADO_FRONTEND_API_URL || undefined,
-    LOCAL_OUTBOX_URL: env.LOCAL_OUTBOX_URL || undefined,
-  });
-  if (!parsed.success) {
-    const keys = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))].join(', ');
-    throw new Error(`The app's local-stack environment is invalid: ${keys} (see .env.example)`);
+/** Reads the local-only variables (an empty one counts as unset); fails on one that is not a URL. */
+export function localStackConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): LocalStackConfig {
+  const config: LocalStackConfig = {};
+  const invalid: string[] = [];
+  for (const key of LOCAL_STACK_KEYS) {
+    const value = env[key];
+    if (!value) continue;
+    if (URL.canParse(value)) config[key] = value;
+    else invalid.push(key);
   }
-  return parsed.data;
+  if (invalid.length > 0)
+    throw new Error(`The app's local-stack environment is invalid: ${invalid.join(', ')} (see .env.example)`);
+  return config;
 }
 
 /** The browser's share of the local-stack config: URLs only, nothing secret. */
