@@ -1,10 +1,14 @@
 import type { NextConfig } from 'next';
 
+import { serverActionAllowedOrigins } from './src/lib/server-action-origin';
+
 const config: NextConfig = {
   // Workspace packages ship TypeScript source.
   transpilePackages: ['@cognito-passkeys/corbado-backend'],
   poweredByHeader: false,
   reactStrictMode: true,
+  // The same list the proxy checks Server Action origins against (src/lib/server-action-origin.ts).
+  experimental: { serverActions: { allowedOrigins: [...serverActionAllowedOrigins] } },
 };
 
 export default config;
