@@ -11,7 +11,7 @@ import { TriggerError } from './errors';
 
 /**
  * The most one secret read may take, its one retry included: well inside Cognito's 5 s trigger budget
- * together with the Corbado call (`CORBADO_TIMEOUT_MS`, 3 s by default). A GetParameter answers in tens of
+ * together with the Corbado call (`CORBADO_TIMEOUT_MS`, 2.5 s by default; `TIME_BUDGET` in @cognito-passkeys/deployment). A GetParameter answers in tens of
  * milliseconds; a cold TLS connection adds about one hundred.
  */
 export const SSM_DEADLINE_MS = 1000;

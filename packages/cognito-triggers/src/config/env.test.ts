@@ -1,6 +1,14 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
+import {
+  ENV_DEFAULTS,
+  HANDLER_ENV as DEPLOYMENT_HANDLER_ENV,
+  MAX_CORBADO_TIMEOUT_MS,
+  TIME_BUDGET,
+} from '@cognito-passkeys/deployment/environment';
+
 import { TriggerError } from '../errors';
+import { SSM_DEADLINE_MS } from '../ssm-secret';
 import { HANDLER_ENV, loadDefineConfig, loadVerifyConfig } from './env';
 import { ENV } from './keys';
 
@@ -25,7 +33,7 @@ describe('configuration', () => {
       corbadoProjectId: 'pro-1',
       corbadoBackendApiUrl: 'https://backendapi.cloud.corbado.io',
       corbadoApiSecretParameter: '/cognito-passkeys/corbado-api-secret',
-      corbadoTimeoutMs: 3000,
+      corbadoTimeoutMs: ENV_DEFAULTS[ENV.corbadoTimeoutMs],
       secretCacheSeconds: 300,
     });
   });
@@ -78,6 +86,19 @@ describe('configuration', () => {
       'define-auth-challenge',
       'verify-auth-challenge-response',
     ]);
+  });
+
+  it('reads exactly the keys the deployment gives each handler', () => {
+    for (const [handler, keys] of Object.entries(DEPLOYMENT_HANDLER_ENV))
+      expect(HANDLER_ENV[handler as keyof typeof HANDLER_ENV].sort()).toEqual([...keys].sort());
+  });
+
+  it('accepts a Corbado timeout only inside the time budget', () => {
+    const env = (ms: number) => ({ ...verifyEnv, [ENV.corbadoTimeoutMs]: String(ms) });
+    expect(loadVerifyConfig(env(MAX_CORBADO_TIMEOUT_MS)).corbadoTimeoutMs).toBe(MAX_CORBADO_TIMEOUT_MS);
+    expect(codeOf(() => loadVerifyConfig(env(MAX_CORBADO_TIMEOUT_MS + 1)))).toBe('invalid_config');
+    // The budget counts the secret reader's own deadline.
+    expect(SSM_DEADLINE_MS).toBe(TIME_BUDGET.secretReadMs);
   });
 });
 

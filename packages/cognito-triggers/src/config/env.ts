@@ -1,16 +1,20 @@
+// One schema per handler: the keys it reads (exactly the deployment's list for it, checked by type), their
+// types and their defaults, once. The config types are inferred, HANDLER_ENV is derived.
 // zod/mini, not the classic API: the same schemas, but tree-shakeable, so a trigger bundle carries the
 // checks it uses (about 10 KB) instead of all of zod with its locales (454 KB).
+import {
+  ENV,
+  ENV_DEFAULTS,
+  MAX_CORBADO_TIMEOUT_MS,
+  type EnvKey,
+  type HandlerEnvKey,
+  type HandlerName,
+} from '@cognito-passkeys/deployment/environment';
 import * as z from 'zod/mini';
 
 import { TriggerError } from '../errors';
-import { ENV, type EnvKey } from './keys';
 
-/** Defaults of the optional keys; the CDK stack writes them explicitly from here. */
-export const ENV_DEFAULTS = {
-  [ENV.corbadoTimeoutMs]: '3000',
-  [ENV.maxPasskeyAttempts]: '3',
-  [ENV.secretCacheSeconds]: '300',
-} as const satisfies Partial<Record<EnvKey, string>>;
+export { ENV_DEFAULTS, type HandlerName };
 
 const trimmed = () => z.string().check(z.trim());
 const nonEmpty = trimmed().check(z.minLength(1));
@@ -28,71 +32,73 @@ const httpUrl = trimmed().check(
 );
 const ssmName = trimmed().check(z.regex(/^[a-zA-Z0-9_.\-/]{1,2048}$/, 'must be an SSM parameter name'));
 
-const defineSchema = z.object({
-  [ENV.maxPasskeyAttempts]: z._default(intInRange(1, 10), 3),
-});
-const createSchema = z.object({});
-const verifySchema = z.object({
-  [ENV.corbadoProjectId]: nonEmpty,
-  [ENV.corbadoBackendApiUrl]: httpUrl,
-  [ENV.corbadoApiSecretParameter]: ssmName,
-  // Cognito gives a trigger 5 s in all; the Corbado call must end well before.
-  [ENV.corbadoTimeoutMs]: z._default(intInRange(100, 4000), 3000),
-  [ENV.secretCacheSeconds]: z._default(intInRange(0, 3600), 300),
-});
+type Field = keyof typeof ENV;
+/** The config fields whose keys are in `K`. */
+type FieldsOf<K extends EnvKey> = { [F in Field]: (typeof ENV)[F] extends K ? F : never }[Field];
+
+/**
+ * A handler's schema, keyed by config field; the type requires exactly the fields of the keys the
+ * deployment gives this handler (a missing one and an extra one are both errors).
+ */
+function handlerSchema<H extends HandlerName, S extends Record<FieldsOf<HandlerEnvKey<H>>, z.ZodMiniType>>(
+  _handler: H,
+  shape: S & Record<Exclude<keyof S, FieldsOf<HandlerEnvKey<H>>>, never>,
+) {
+  return z.object(shape as S);
+}
 
 const SCHEMAS = {
-  'define-auth-challenge': defineSchema,
-  'create-auth-challenge': createSchema,
-  'verify-auth-challenge-response': verifySchema,
-} as const;
-
-export type HandlerName = keyof typeof SCHEMAS;
-
-/** Which environment keys each handler reads: the CDK stack writes exactly these, and no others. */
-export const HANDLER_ENV = Object.fromEntries(
-  Object.entries(SCHEMAS).map(([name, schema]) => [name, Object.keys(schema.shape) as EnvKey[]]),
-) as Record<HandlerName, EnvKey[]>;
-
-export type DefineConfig = { maxPasskeyAttempts: number };
-export type VerifyConfig = {
-  corbadoProjectId: string;
-  corbadoBackendApiUrl: string;
-  corbadoApiSecretParameter: string;
-  corbadoTimeoutMs: number;
-  secretCacheSeconds: number;
+  'define-auth-challenge': handlerSchema('define-auth-challenge', {
+    maxPasskeyAttempts: z._default(intInRange(1, 10), ENV_DEFAULTS[ENV.maxPasskeyAttempts]),
+  }),
+  'create-auth-challenge': handlerSchema('create-auth-challenge', {}),
+  'verify-auth-challenge-response': handlerSchema('verify-auth-challenge-response', {
+    corbadoProjectId: nonEmpty,
+    corbadoBackendApiUrl: httpUrl,
+    corbadoApiSecretParameter: ssmName,
+    // The secret read and the Corbado call must both end inside the function's timeout (TIME_BUDGET).
+    corbadoTimeoutMs: z._default(intInRange(100, MAX_CORBADO_TIMEOUT_MS), ENV_DEFAULTS[ENV.corbadoTimeoutMs]),
+    secretCacheSeconds: z._default(intInRange(0, 3600), ENV_DEFAULTS[ENV.secretCacheSeconds]),
+  }),
 };
+
+export type DefineConfig = z.output<(typeof SCHEMAS)['define-auth-challenge']>;
+export type VerifyConfig = z.output<(typeof SCHEMAS)['verify-auth-challenge-response']>;
+
+/** Which environment keys each handler's schema reads: the deployment gives each exactly these. */
+export const HANDLER_ENV = Object.fromEntries(
+  Object.entries(SCHEMAS).map(([name, schema]) => [
+    name,
+    Object.keys(schema.shape).map((field) => ENV[field as Field]),
+  ]),
+) as Record<HandlerName, EnvKey[]>;
 
 type Env = Record<string, string | undefined>;
 
 /** Parses the keys one handler reads; an unset or empty key counts as absent (its default applies). */
-function parse<S extends z.ZodMiniObject>(handler: HandlerName, schema: S, env: Env): z.output<S> {
+function parse<H extends HandlerName>(handler: H, env: Env): z.output<(typeof SCHEMAS)[H]> {
+  const schema: z.ZodMiniObject = SCHEMAS[handler];
   const input = Object.fromEntries(
-    Object.keys(schema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]),
+    Object.keys(schema.shape).map((field) => {
+      const value = env[ENV[field as Field]];
+      return [field, value === '' ? undefined : value];
+    }),
   );
   const result = schema.safeParse(input);
   if (!result.success) {
     // Name the keys and the rule; never echo a value.
     const problems = result.error.issues
-      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+      .map((issue) => `${ENV[issue.path[0] as Field] ?? issue.path.join('.')}: ${issue.message}`)
       .join('; ');
     throw new TriggerError('invalid_config', `${handler}: invalid environment (${problems})`);
   }
-  return result.data;
+  return result.data as z.output<(typeof SCHEMAS)[H]>;
 }
 
 export function loadDefineConfig(env: Env = process.env): DefineConfig {
-  const parsed = parse('define-auth-challenge', defineSchema, env);
-  return { maxPasskeyAttempts: parsed[ENV.maxPasskeyAttempts] };
+  return parse('define-auth-challenge', env);
 }
 
 export function loadVerifyConfig(env: Env = process.env): VerifyConfig {
-  const parsed = parse('verify-auth-challenge-response', verifySchema, env);
-  return {
-    corbadoProjectId: parsed[ENV.corbadoProjectId],
-    corbadoBackendApiUrl: parsed[ENV.corbadoBackendApiUrl],
-    corbadoApiSecretParameter: parsed[ENV.corbadoApiSecretParameter],
-    corbadoTimeoutMs: parsed[ENV.corbadoTimeoutMs],
-    secretCacheSeconds: parsed[ENV.secretCacheSeconds],
-  };
+  return parse('verify-auth-challenge-response', env);
 }

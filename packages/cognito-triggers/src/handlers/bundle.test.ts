@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { TRIGGER_BUNDLE_BUDGET_BYTES, triggerBuildOptions } from '@cognito-passkeys/infra/bundling';
+import { TRIGGER_BUNDLE_BUDGET_BYTES, triggerBuildOptions } from '@cognito-passkeys/deployment/bundling';
 import type { Context, CreateAuthChallengeTriggerHandler } from 'aws-lambda';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent } from '../../test/fixtures/events';
 import type { HandlerName } from '../config/env';
 
-// Each trigger bundled as the CDK construct bundles it (its own options, imported from infra), held to
-// infra's budget.
+// Each trigger bundled as the CDK construct bundles it (its own options, imported from the deployment
+// definition), held to its budget.
 const HANDLERS: HandlerName[] = [
   'define-auth-challenge',
   'create-auth-challenge',
