@@ -44,7 +44,7 @@ function handlerSchema<H extends HandlerName, S extends Record<FieldsOf<HandlerE
   _handler: H,
   shape: S & Record<Exclude<keyof S, FieldsOf<HandlerEnvKey<H>>>, never>,
 ) {
-  return z.object(shape as S);
+  return z.object(shape);
 }
 
 const SCHEMAS = {
