@@ -57,7 +57,7 @@ export function lookupForPassword(ctx: Context, pool: Pool, client: Client, user
 }
 
 export function verifyPasswordOrCount(ctx: Context, user: UserRow, check: () => boolean): void {
-  const now = nowSeconds();
+  const now = nowSeconds(ctx);
   if (user.locked_until > now) throw notAuthorized('Password attempts exceeded');
   if (check()) {
     if (user.failed_logins !== 0)
@@ -109,7 +109,7 @@ async function mfaOrTokens(ctx: Context, pool: Pool, client: Client, user: UserR
     email !== undefined
   ) {
     const code = newCode();
-    ctx.store.putCode(pool.id, user.username, 'EMAIL_OTP', code, nowSeconds() + OTP_VALIDITY_SECONDS);
+    ctx.store.putCode(pool.id, user.username, 'EMAIL_OTP', code, nowSeconds(ctx) + OTP_VALIDITY_SECONDS);
     sendMessage(ctx, {
       to: email,
       kind: 'mfa',
@@ -238,7 +238,7 @@ export async function answerEmailOtp({
   }
   const given = Buffer.from(code);
   const ok =
-    stored.expires_at > nowSeconds() &&
+    stored.expires_at > nowSeconds(ctx) &&
     given.length === stored.code.length &&
     timingSafeEqual(given, Buffer.from(stored.code));
   if (!ok) {
@@ -275,7 +275,7 @@ export async function answerNewPassword({
     srp_salt: salt,
     srp_verifier: verifier,
     status: 'CONFIRMED',
-    updated_at: nowSeconds(),
+    updated_at: nowSeconds(ctx),
   };
   ctx.store.updateUser(updated);
   return mfaOrTokens(ctx, pool, client, updated);

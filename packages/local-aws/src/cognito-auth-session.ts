@@ -55,13 +55,13 @@ export function requireFlow(client: Client, flow: string): void {
 
 export function newSession(ctx: Context, pool: Pool, client: Client, state: SessionState): string {
   const token = newOpaque(144);
-  ctx.store.purgeExpiredSessions(nowSeconds());
+  ctx.store.purgeExpiredSessions(nowSeconds(ctx));
   ctx.store.putSession(
     sha256(token),
     pool.id,
     client.id,
     JSON.stringify(state),
-    nowSeconds() + client.settings.authSessionValidity * 60,
+    nowSeconds(ctx) + client.settings.authSessionValidity * 60,
   );
   return token;
 }
@@ -76,7 +76,7 @@ export function openSession(
   const hash = sha256(token);
   const row = ctx.store.getSession(hash);
   if (row === undefined || row.client_id !== client.id) throw notAuthorized('Invalid session for the user.');
-  if (row.expires_at <= nowSeconds()) {
+  if (row.expires_at <= nowSeconds(ctx)) {
     ctx.store.deleteSession(hash);
     throw notAuthorized('Invalid session for the user, session is expired.');
   }

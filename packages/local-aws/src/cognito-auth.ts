@@ -139,7 +139,7 @@ export function revokeToken(ctx: Context, body: Record<string, unknown>): unknow
     return {};
   }
   if (row.client_id !== client.id) throw notAuthorized('Invalid client for this token.');
-  ctx.store.revokeRefreshToken(hash, row.origin_jti, nowSeconds());
+  ctx.store.revokeRefreshToken(hash, row.origin_jti, nowSeconds(ctx));
   return {};
 }
 
@@ -150,7 +150,7 @@ export function signOutEverywhere(ctx: Context, pool: Pool, user: UserRow): void
       'SELECT token_hash, origin_jti FROM refresh_tokens WHERE pool_id = ? AND username = ? AND revoked = 0',
     )
     .all(pool.id, user.username) as { token_hash: string; origin_jti: string }[];
-  const now = nowSeconds();
+  const now = nowSeconds(ctx);
   for (const row of rows) ctx.store.revokeRefreshToken(row.token_hash, row.origin_jti, now);
   ctx.store.revokeAllRefreshTokens(pool.id, user.username);
 }

@@ -39,7 +39,7 @@ function consumeCode(ctx: Context, poolId: string, username: string, kind: strin
     ctx.store.countCodeAttempt(poolId, username, kind);
     throw new ServiceError('CodeMismatchException', 'Invalid verification code provided, please try again.');
   }
-  if (stored.expires_at <= nowSeconds())
+  if (stored.expires_at <= nowSeconds(ctx))
     throw new ServiceError('ExpiredCodeException', 'Invalid code provided, please request a code again.');
   ctx.store.deleteCode(poolId, username, kind);
 }
@@ -48,7 +48,7 @@ function sendConfirmationCode(ctx: Context, pool: Pool, user: UserRow): Record<s
   const email = attributesOf(user).email;
   if (email === undefined) return undefined;
   const code = newCode();
-  ctx.store.putCode(pool.id, user.username, 'SIGN_UP', code, nowSeconds() + CODE_VALIDITY_SECONDS);
+  ctx.store.putCode(pool.id, user.username, 'SIGN_UP', code, nowSeconds(ctx) + CODE_VALIDITY_SECONDS);
   sendMessage(ctx, {
     to: email,
     kind: 'confirmation',
@@ -147,7 +147,7 @@ export async function confirmSignUp(ctx: Context, body: Record<string, unknown>)
       ...attributesOf(user),
       ...(user.email !== null ? { email_verified: 'true' } : {}),
     }),
-    updated_at: nowSeconds(),
+    updated_at: nowSeconds(ctx),
   };
   ctx.store.updateUser(confirmed);
   if (hasTrigger(pool, 'PostConfirmation')) {
@@ -201,7 +201,7 @@ export function adminConfirmSignUp(ctx: Context, body: Record<string, unknown>):
   const pool = requirePool(ctx.store, input.UserPoolId);
   const user = requireUser(ctx, pool, input.Username);
   if (user.status !== 'UNCONFIRMED') throw notAuthorizedConfirmed();
-  ctx.store.updateUser({ ...user, status: 'CONFIRMED', updated_at: nowSeconds() });
+  ctx.store.updateUser({ ...user, status: 'CONFIRMED', updated_at: nowSeconds(ctx) });
   ctx.store.deleteCode(pool.id, user.username, 'SIGN_UP');
   return {};
 }
@@ -237,7 +237,7 @@ export function forgotPassword(ctx: Context, body: Record<string, unknown>): unk
 /** A code for ConfirmForgotPassword, "sent" to the user's email. */
 function sendPasswordResetCode(ctx: Context, pool: Pool, user: UserRow, email: string) {
   const code = newCode();
-  ctx.store.putCode(pool.id, user.username, 'FORGOT_PASSWORD', code, nowSeconds() + 3600);
+  ctx.store.putCode(pool.id, user.username, 'FORGOT_PASSWORD', code, nowSeconds(ctx) + 3600);
   sendMessage(ctx, {
     to: email,
     kind: 'password-reset',
@@ -257,7 +257,7 @@ export function adminResetUserPassword(ctx: Context, body: Record<string, unknow
   const input = parseInput(z.object({ UserPoolId: z.string().min(1), Username: z.string().min(1) }), body);
   const pool = requirePool(ctx.store, input.UserPoolId);
   const user = requireUser(ctx, pool, input.Username);
-  ctx.store.updateUser({ ...user, status: 'RESET_REQUIRED', updated_at: nowSeconds() });
+  ctx.store.updateUser({ ...user, status: 'RESET_REQUIRED', updated_at: nowSeconds(ctx) });
   const attributes = attributesOf(user);
   if (attributes.email !== undefined && attributes.email_verified === 'true')
     sendPasswordResetCode(ctx, pool, user, attributes.email);
@@ -286,7 +286,7 @@ export function confirmForgotPassword(ctx: Context, body: Record<string, unknown
     status: 'CONFIRMED',
     failed_logins: 0,
     locked_until: 0,
-    updated_at: nowSeconds(),
+    updated_at: nowSeconds(ctx),
   });
   return {};
 }

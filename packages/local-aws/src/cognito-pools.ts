@@ -41,7 +41,7 @@ export function seedPools(ctx: Context): void {
       id,
       name: config.name,
       settings: JSON.stringify(poolSettings(ctx, config)),
-      created_at: existing?.created_at ?? nowSeconds(),
+      created_at: existing?.created_at ?? nowSeconds(ctx),
     });
     for (const client of config.clients) {
       const found =
@@ -53,7 +53,7 @@ export function seedPools(ctx: Context): void {
         pool_id: id,
         name: client.name,
         settings: JSON.stringify(clientSettings(client)),
-        created_at: found?.created_at ?? nowSeconds(),
+        created_at: found?.created_at ?? nowSeconds(ctx),
       });
     }
   }
@@ -104,7 +104,7 @@ export function createUserPool(ctx: Context, body: Record<string, unknown>): unk
   const pool: Pool = {
     id: newPoolId(ctx.config.region),
     name: input.PoolName,
-    createdAt: nowSeconds(),
+    createdAt: nowSeconds(ctx),
     settings: poolSettings(ctx, config),
   };
   ctx.store.putPool({
@@ -207,7 +207,7 @@ export function createUserPoolClient(ctx: Context, body: Record<string, unknown>
     id: newClientId(),
     poolId: pool.id,
     name: input.ClientName,
-    createdAt: nowSeconds(),
+    createdAt: nowSeconds(ctx),
     settings: clientSettings(parsed.data),
   };
   ctx.store.putClient({

@@ -35,7 +35,7 @@ export async function issueTokens(
   user: UserRow,
   refresh?: { originJti: string; authTime: number },
 ): Promise<AuthenticationResult> {
-  const now = nowSeconds();
+  const now = nowSeconds(ctx);
   const originJti = refresh?.originJti ?? randomUUID();
   const authTime = refresh?.authTime ?? now;
   const eventId = randomUUID();
@@ -159,7 +159,7 @@ export async function refreshTokens(
   if (row === undefined || row.client_id !== client.id)
     throw new ServiceError('NotAuthorizedException', 'Invalid Refresh Token');
   if (row.revoked) throw new ServiceError('NotAuthorizedException', 'Refresh Token has been revoked');
-  if (row.expires_at <= nowSeconds())
+  if (row.expires_at <= nowSeconds(ctx))
     throw new ServiceError('NotAuthorizedException', 'Refresh Token has expired');
   const user = ctx.store.getUser(pool.id, row.username);
   if (user === undefined) throw new ServiceError('NotAuthorizedException', 'Invalid Refresh Token');
@@ -186,10 +186,10 @@ export async function userFromAccessToken(
   if (poolRow === undefined || poolId === undefined)
     throw new ServiceError('NotAuthorizedException', 'Invalid Access Token');
   const pool = toPool(poolRow);
-  const claims = await ctx.signer.verify(token, issuerOf(pool));
+  const claims = await ctx.signer.verify(token, issuerOf(pool), ctx.now());
   if (claims === undefined) {
     const exp = (unverified as { exp?: unknown }).exp;
-    if (typeof exp === 'number' && exp <= nowSeconds())
+    if (typeof exp === 'number' && exp <= nowSeconds(ctx))
       throw new ServiceError('NotAuthorizedException', 'Access Token has expired');
     throw new ServiceError('NotAuthorizedException', 'Invalid Access Token');
   }

@@ -76,7 +76,7 @@ export function newUser(
       throw new ServiceError('UsernameExistsException', 'An account with the given email already exists.');
     }
   }
-  const now = nowSeconds();
+  const now = nowSeconds(ctx);
   return {
     pool_id: pool.id,
     username,
@@ -161,7 +161,7 @@ export function adminSetUserPassword(ctx: Context, body: Record<string, unknown>
     status: input.Permanent === true ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD',
     failed_logins: 0,
     locked_until: 0,
-    updated_at: nowSeconds(),
+    updated_at: nowSeconds(ctx),
   });
   return {};
 }
@@ -187,7 +187,7 @@ export function adminSetEnabled(enabled: boolean) {
     const input = parseInput(z.object({ UserPoolId: z.string().min(1), Username: z.string().min(1) }), body);
     const pool = requirePool(ctx.store, input.UserPoolId);
     const user = requireUser(ctx, pool, input.Username);
-    ctx.store.updateUser({ ...user, enabled: enabled ? 1 : 0, updated_at: nowSeconds() });
+    ctx.store.updateUser({ ...user, enabled: enabled ? 1 : 0, updated_at: nowSeconds(ctx) });
     return {};
   };
 }
@@ -211,7 +211,7 @@ export function adminUpdateUserAttributes(ctx: Context, body: Record<string, unk
     ...user,
     attributes: JSON.stringify(attributes),
     email: attributes.email ?? null,
-    updated_at: nowSeconds(),
+    updated_at: nowSeconds(ctx),
   });
   return {};
 }
@@ -245,7 +245,7 @@ function applyMfa(ctx: Context, user: UserRow, input: z.infer<z.ZodObject<typeof
   if (mfa.EMAIL_OTP?.enabled && attributesOf(user).email === undefined) {
     throw invalidParameter('User does not have an email address to receive email MFA codes.');
   }
-  ctx.store.updateUser({ ...user, mfa: JSON.stringify(mfa), updated_at: nowSeconds() });
+  ctx.store.updateUser({ ...user, mfa: JSON.stringify(mfa), updated_at: nowSeconds(ctx) });
 }
 
 export function adminSetUserMFAPreference(ctx: Context, body: Record<string, unknown>): unknown {

@@ -1,4 +1,4 @@
-import type { Logger } from '@cognito-passkeys/emulator-kit';
+import type { Clock, Logger } from '@cognito-passkeys/emulator-kit';
 import { z } from 'zod';
 import type { ResolvedConfig } from './config';
 import { ServiceError } from './errors';
@@ -15,6 +15,8 @@ export interface Context {
   config: ResolvedConfig;
   /** Structured records for the developer's console: never a secret, a code or a token. */
   log: Logger;
+  /** The clock every expiry and timestamp reads. */
+  now: Clock;
   /** Key of the local "KMS" that encrypts SecureString parameters at rest. */
   parameterKey: Buffer;
 }

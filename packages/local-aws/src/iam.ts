@@ -105,7 +105,7 @@ export async function authenticate(
     const row = ctx.store.getStsCredentials(auth.accessKeyId);
     if (row === undefined || !tokenMatches(headerValue(req.headers, 'x-amz-security-token'), row.token_hash))
       throw fail('unknownKey');
-    if (row.expires_at <= nowSeconds()) throw fail('expired');
+    if (row.expires_at <= nowSeconds(ctx)) throw fail('expired');
     caller = sessionCaller(row);
     secret = row.secret_access_key;
   }

@@ -1,3 +1,4 @@
+import { epochSeconds, type Clock } from '@cognito-passkeys/emulator-kit';
 import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -19,7 +20,8 @@ export const newCode = (): string => String(randomInt(0, 1_000_000)).padStart(6,
 /** An opaque bearer value (sessions, refresh tokens). */
 export const newOpaque = (bytes = 96): string => randomBytes(bytes).toString('base64url');
 export const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
-export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+/** Whole seconds by the server's clock (injected at `start`, so tests can move time). */
+export const nowSeconds = (ctx: { now: Clock }): number => epochSeconds(ctx.now);
 
 const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 /** `ASIA` + 16 characters: the form of the temporary access key IDs STS issues. */

@@ -3,6 +3,8 @@ import {
   jsonLineLogger,
   sendJson,
   serve,
+  systemClock,
+  type Clock,
   type CorsPolicy,
   type Logger,
   type RouteHandler,
@@ -30,6 +32,8 @@ export interface StartOptions {
   /** Where the SQLite file lives; omitted = in memory, gone at `stop()`. */
   dataDir?: string;
   config: LocalAwsConfig;
+  /** The clock every expiry and timestamp reads. @default the system clock */
+  now?: Clock;
   /** Where the JSON log lines go, one record per call. @default stderr */
   log?: (line: string) => void;
 }
@@ -103,6 +107,7 @@ async function openContext(
   config: ReturnType<typeof parseConfig>,
   store: Store,
   log: Logger,
+  now: Clock,
 ): Promise<Context> {
   let keyHex = store.getMeta('parameter-key');
   if (keyHex === undefined) {
@@ -118,6 +123,7 @@ async function openContext(
     ),
     config,
     log,
+    now,
     parameterKey: Buffer.from(keyHex, 'hex'),
   };
   pools.seedPools(ctx);
@@ -132,7 +138,7 @@ export async function start(options: StartOptions): Promise<LocalAws> {
   const store = new Store(options.dataDir);
   let http;
   try {
-    const ctx = await openContext(config, store, log);
+    const ctx = await openContext(config, store, log, options.now ?? systemClock);
     http = await serve({
       ...(options.port !== undefined ? { port: options.port } : {}),
       ...(options.host !== undefined ? { host: options.host } : {}),

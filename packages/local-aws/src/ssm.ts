@@ -72,7 +72,7 @@ export function writeParameter(
     type,
     value: type === 'SecureString' ? encrypt(ctx.parameterKey, value) : value,
     version,
-    last_modified: Date.now() / 1000,
+    last_modified: ctx.now().getTime() / 1000,
   });
   return version;
 }

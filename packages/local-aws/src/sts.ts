@@ -85,7 +85,7 @@ function assumeRole(ctx: Context, caller: Caller, params: Record<string, string>
     );
   }
 
-  const now = nowSeconds();
+  const now = nowSeconds(ctx);
   const accessKeyId = newTemporaryAccessKeyId();
   const secretAccessKey = newSecretAccessKey();
   const sessionToken = newSessionToken();

@@ -35,10 +35,14 @@ export class TokenSigner {
     return new SignJWT(claims).setProtectedHeader({ kid: this.jwk.kid!, alg: 'RS256' }).sign(this.privateKey);
   }
 
-  /** Verifies signature, issuer and expiry; undefined on any failure. */
-  async verify(token: string, issuer: string): Promise<Record<string, unknown> | undefined> {
+  /** Verifies signature, issuer and expiry (at `now`, the server's clock); undefined on any failure. */
+  async verify(token: string, issuer: string, now: Date): Promise<Record<string, unknown> | undefined> {
     try {
-      const { payload } = await jwtVerify(token, this.publicKey, { issuer, algorithms: ['RS256'] });
+      const { payload } = await jwtVerify(token, this.publicKey, {
+        issuer,
+        algorithms: ['RS256'],
+        currentDate: now,
+      });
       return payload;
     } catch {
       return undefined;
