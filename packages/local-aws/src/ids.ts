@@ -1,14 +1,11 @@
-import { epochSeconds, type Clock } from '@cognito-passkeys/emulator-kit';
-import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { epochSeconds, randomIds, type Clock } from '@cognito-passkeys/emulator-kit';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const CLIENT_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
-function pick(alphabet: string, length: number): string {
-  let out = '';
-  for (let i = 0; i < length; i++) out += alphabet[randomInt(alphabet.length)];
-  return out;
-}
+// The product's identifier forms over the kit's random source.
+const pick = (alphabet: string, length: number): string => randomIds.string(alphabet, length);
 
 /** `us-east-1_AbC123xYz`: the real pool-ID form, which `CognitoJwtVerifier` accepts. */
 export const newPoolId = (region: string): string => `${region}_${pick(ALNUM, 9)}`;
@@ -16,9 +13,9 @@ export const newPoolId = (region: string): string => `${region}_${pick(ALNUM, 9)
 export const newClientId = (): string => pick(CLIENT_ALPHABET, 26);
 export const newSub = (): string => randomUUID();
 /** Six random digits: confirmation codes and OTPs are never fixed. */
-export const newCode = (): string => String(randomInt(0, 1_000_000)).padStart(6, '0');
+export const newCode = (): string => pick('0123456789', 6);
 /** An opaque bearer value (sessions, refresh tokens). */
-export const newOpaque = (bytes = 96): string => randomBytes(bytes).toString('base64url');
+export const newOpaque = (bytes = 96): string => randomIds.token(bytes);
 export const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
 /** Whole seconds by the server's clock (injected at `start`, so tests can move time). */
 export const nowSeconds = (ctx: { now: Clock }): number => epochSeconds(ctx.now);

@@ -2,6 +2,9 @@ import Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
+// Longer than the rest on purpose: the whole schema and every statement that touches it sit in one file,
+// so a reader sees all the state the server keeps, and each statement is prepared once per Store.
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS pools (

@@ -2,6 +2,9 @@ import Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 
+// Longer than the rest on purpose: the whole schema and every statement that touches it sit in one file,
+// so a reader sees all the state the server keeps, and each statement is prepared once per Store.
+
 /** A user as Corbado knows it: the username passkeys are stored under (= the JWT's `webauthnId`). */
 export interface UserRow {
   id: string;
