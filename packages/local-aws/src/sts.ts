@@ -105,7 +105,7 @@ function assumeRole(ctx: Context, caller: Caller, params: Record<string, string>
     event: 'role_assumed',
     caller: caller.arn,
     role: role.arn,
-    roleSessionName: input.RoleSessionName,
+    assumedAs: input.RoleSessionName,
   });
   return (
     el(
