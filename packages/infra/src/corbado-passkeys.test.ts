@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { ENV } from '@cognito-passkeys/cognito-triggers/config';
-import { HANDLER_ENV, type HandlerName } from '@cognito-passkeys/cognito-triggers/config/env';
+import { ENV, ENV_DEFAULTS, HANDLER_ENV, type HandlerName } from '@cognito-passkeys/deployment';
 import { ACTION_ROLE_ACTIONS } from '@cognito-passkeys/corbado-actions/role-policy';
 import { App, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -180,7 +179,7 @@ describe('a new user pool with passkeys', () => {
       [ENV.corbadoProjectId]: 'pro-1234',
       [ENV.corbadoBackendApiUrl]: 'https://backendapi.cloud.corbado.io',
       [ENV.corbadoApiSecretParameter]: '/cognito-passkeys/corbado-api-secret',
-      [ENV.corbadoTimeoutMs]: '3000',
+      [ENV.corbadoTimeoutMs]: String(ENV_DEFAULTS[ENV.corbadoTimeoutMs]),
     });
   });
 

@@ -5,6 +5,8 @@
  * - `missing_actions_principal`: actions are on but `corbadoActionsPrincipal` is not set.
  * - `invalid_actions_principal`: `corbadoActionsPrincipal` is neither an account ID nor an IAM role or user ARN.
  * - `invalid_external_id`: `actionsExternalId` breaks STS's rule (2–1224 characters of `[\w+=,.@:/-]`).
+ * - `invalid_corbado_timeout`: `corbadoTimeoutMs` leaves the verify trigger no room for its secret read
+ *   inside its timeout (`TIME_BUDGET` of @cognito-passkeys/deployment).
  * - `invalid_oauth`: `oAuth` names no callback URL, a URL that is not `https://` (or `http://localhost`),
  *   no grant or no scope.
  */
@@ -13,6 +15,7 @@ export const INFRA_ERROR_CODES = [
   'invalid_actions_principal',
   'invalid_external_id',
   'invalid_oauth',
+  'invalid_corbado_timeout',
 ] as const;
 export type InfraErrorCode = (typeof INFRA_ERROR_CODES)[number];
 

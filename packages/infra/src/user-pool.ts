@@ -1,0 +1,78 @@
+// The user pool and its app client, as the deployment definition describes them.
+import { APP_CLIENT, USER_POOL } from '@cognito-passkeys/deployment';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import type { Construct } from 'constructs';
+
+import type { CorbadoPasskeysProps } from './props';
+
+const MFA = { OFF: cognito.Mfa.OFF, OPTIONAL: cognito.Mfa.OPTIONAL, ON: cognito.Mfa.REQUIRED } as const;
+
+export function createUserPool(
+  scope: Construct,
+  sesEmail: CorbadoPasskeysProps['sesEmail'],
+): cognito.UserPool {
+  const pool = new cognito.UserPool(scope, 'UserPool', {
+    signInAliases: { email: USER_POOL.usernameAttributes.includes('email') },
+    signInCaseSensitive: USER_POOL.signInCaseSensitive,
+    selfSignUpEnabled: USER_POOL.selfSignUp,
+    autoVerify: { email: USER_POOL.autoVerifiedAttributes.includes('email') },
+    keepOriginal: { email: true },
+    accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+    passwordPolicy: { ...USER_POOL.passwordPolicy },
+    mfa: MFA[USER_POOL.mfa],
+    // Email MFA needs a mailer that can send codes: SES.
+    mfaSecondFactor: { ...USER_POOL.mfaSecondFactor, email: sesEmail !== undefined },
+    ...(sesEmail === undefined
+      ? {}
+      : {
+          email: cognito.UserPoolEmail.withSES({
+            fromEmail: sesEmail.fromEmail,
+            ...(sesEmail.fromName === undefined ? {} : { fromName: sesEmail.fromName }),
+            ...(sesEmail.sesRegion === undefined ? {} : { sesRegion: sesEmail.sesRegion }),
+          }),
+          featurePlan: cognito.FeaturePlan.ESSENTIALS,
+        }),
+    deletionProtection: true,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  for (const acknowledgement of [
+    {
+      id: 'AwsSolutions::AwsSolutions-COG2',
+      reason:
+        'MFA is optional by design: passkey users sign in with a phishing-resistant factor, and post-append turns MFA on for their password sign-ins.',
+    },
+    {
+      id: 'AwsSolutions::AwsSolutions-COG8',
+      reason:
+        'The Plus feature plan (threat protection) is a cost decision left to the adopting team; passkeys need none of it.',
+    },
+  ]) {
+    Validations.of(pool).acknowledge(acknowledgement);
+  }
+  return pool;
+}
+
+/** The web app's client: the definition's flows, lifetimes and existence errors; OAuth only when configured. */
+export function createAppClient(
+  scope: Construct,
+  userPool: cognito.IUserPool,
+  oAuth: cognito.OAuthSettings | undefined,
+): cognito.UserPoolClient {
+  const flows = new Set<string>(APP_CLIENT.explicitAuthFlows);
+  return new cognito.UserPoolClient(scope, 'AppClient', {
+    userPool,
+    generateSecret: APP_CLIENT.generateSecret,
+    // Refresh (ALLOW_REFRESH_TOKEN_AUTH) is always on in CDK.
+    authFlows: { custom: flows.has('ALLOW_CUSTOM_AUTH'), userSrp: flows.has('ALLOW_USER_SRP_AUTH') },
+    preventUserExistenceErrors: APP_CLIENT.preventUserExistenceErrors,
+    enableTokenRevocation: APP_CLIENT.enableTokenRevocation,
+    authSessionValidity: Duration.minutes(APP_CLIENT.authSessionValidityMinutes),
+    accessTokenValidity: Duration.seconds(APP_CLIENT.tokenValidity.accessTokenSeconds),
+    idTokenValidity: Duration.seconds(APP_CLIENT.tokenValidity.idTokenSeconds),
+    refreshTokenValidity: Duration.seconds(APP_CLIENT.tokenValidity.refreshTokenSeconds),
+    // Without `oAuth`, CDK would turn on the implicit and code grants with `https://example.com` as the
+    // callback: an open authorization endpoint nobody configured.
+    ...(oAuth ? { oAuth } : { disableOAuth: !APP_CLIENT.oAuth }),
+  });
+}
