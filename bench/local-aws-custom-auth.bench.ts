@@ -1,6 +1,6 @@
 // Figures for a passkey sign-in's Cognito half on the local stack: InitiateAuth(CUSTOM_AUTH) +
 // RespondToAuthChallenge through local-aws, running the project's real define / create / verify trigger
-// handlers in-process (verify reads its secret from local-aws's SSM, signed with a principal's key, and
+// handlers as deployed (the deployment definition: each in its own environment with exactly its keys; verify reads its secret from local-aws's SSM, signed with a principal's key, and
 // calls a Backend API stand-in on 127.0.0.1 that answers `success`). Side by side in the same run: an SRP
 // password sign-in through a local-aws of its own, the sign-in the passkey one replaces. Bounded: a fixed
 // number of sign-ins. Prints; never fails on time.
@@ -15,7 +15,7 @@ import {
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { ENV } from '@cognito-passkeys/cognito-triggers/config';
+import { environmentValues, localFunctions, localUserPool } from '@cognito-passkeys/deployment';
 import { start } from '@cognito-passkeys/local-aws';
 
 import { BENCH_ADMIN, measure, SRP_POOL, srpSignIn, startSrpPool } from './local-aws-srp.bench';
@@ -23,7 +23,7 @@ import { higherIsBetter, type Bench } from './table';
 
 const POOL_ID = 'us-east-1_BenchPool';
 const CLIENT_ID = 'benchclient000000000000001';
-const HANDLERS = '@cognito-passkeys/cognito-triggers/handlers';
+const SECRET_PARAMETER = '/bench/corbado-api-secret';
 
 export const run: Bench = async () => {
   const corbado = createServer((req, res) => {
@@ -38,47 +38,22 @@ export const run: Bench = async () => {
   const aws = await start({
     log: () => undefined,
     config: {
-      functions: {
-        define: { module: `${HANDLERS}/define-auth-challenge` },
-        create: { module: `${HANDLERS}/create-auth-challenge` },
-        verify: { module: `${HANDLERS}/verify-auth-challenge-response` },
-      },
+      functions: localFunctions(
+        environmentValues({
+          corbadoProjectId: 'pro-1',
+          corbadoBackendApiUrl: corbadoUrl,
+          corbadoApiSecretParameter: SECRET_PARAMETER,
+        }),
+        { accessKeyId: BENCH_ADMIN.accessKeyId },
+      ),
       userPools: [
-        {
-          id: POOL_ID,
-          name: 'bench',
-          usernameAttributes: ['email'],
-          lambdaConfig: {
-            DefineAuthChallenge: 'define',
-            CreateAuthChallenge: 'create',
-            VerifyAuthChallengeResponse: 'verify',
-          },
-          clients: [
-            {
-              id: CLIENT_ID,
-              name: 'bench',
-              explicitAuthFlows: ['ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-            },
-          ],
-        },
+        localUserPool({ poolId: POOL_ID, poolName: 'bench', clientId: CLIENT_ID, clientName: 'bench' }),
       ],
-      parameters: [{ name: '/bench/corbado-api-secret', type: 'SecureString', value: 'corbado1_bench' }],
+      parameters: [{ name: SECRET_PARAMETER, type: 'SecureString', value: 'corbado1_bench' }],
       principals: [BENCH_ADMIN],
     },
   });
   const srp = await startSrpPool();
-
-  // The handlers read their environment at their first call; their SSM reads are signed with this key.
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: BENCH_ADMIN.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: BENCH_ADMIN.secretAccessKey,
-    AWS_ENDPOINT_URL_SSM: aws.url,
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-    [ENV.corbadoProjectId]: 'pro-1',
-    [ENV.corbadoBackendApiUrl]: corbadoUrl,
-    [ENV.corbadoApiSecretParameter]: '/bench/corbado-api-secret',
-  });
 
   const cognito = new CognitoIdentityProviderClient({
     region: 'us-east-1',

@@ -22,8 +22,11 @@ import { ACTION_ENV } from '@cognito-passkeys/corbado-actions/contract';
 import {
   ACTION_ROLE_ACTIONS,
   ACTION_ROLE_MAX_SESSION_SECONDS,
-} from '@cognito-passkeys/corbado-actions/role-policy';
-import { ENV } from '@cognito-passkeys/cognito-triggers/config';
+  environmentValues,
+  localFunctions,
+  localUserPool,
+  PARAMETERS,
+} from '@cognito-passkeys/deployment';
 import { start as startLocalAws } from '@cognito-passkeys/local-aws';
 import { start as startLocalConnect } from '@cognito-passkeys/local-connect';
 
@@ -36,7 +39,6 @@ const REGION = 'us-east-1';
 export const USER_POOL_ID = `${REGION}_LocalPasskeys`;
 export const CLIENT_ID = 'localpasskeysweb0000000001';
 export const CORBADO_PROJECT_ID = 'pro-1000000000000000001';
-const CORBADO_API_SECRET_PARAMETER = '/cognito-passkeys/corbado-api-secret';
 /** The customer's account (the pool, the role) and the one Corbado runs actions as, in the real forms. */
 const ACCOUNT_ID = '111111111111';
 const CORBADO_ACTIONS_PRINCIPAL = 'arn:aws:iam::222222222222:user/corbado-connect-actions';
@@ -195,6 +197,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   const appPort = ports.app === 0 ? await freePort() : ports.app;
   const appUrl = `http://localhost:${appPort}`;
+  // local-connect's address goes into the verify trigger's environment before either server starts.
+  const connectPort = ports.localConnect === 0 ? await freePort() : ports.localConnect;
+  const connectUrl = `http://127.0.0.1:${connectPort}`;
   const log = options.log ?? ((line: string) => console.log(line));
 
   buildWebAppIfNeeded();
@@ -207,35 +212,27 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     config: {
       region: REGION,
       accountId: ACCOUNT_ID,
-      functions: Object.fromEntries(
-        ['define-auth-challenge', 'create-auth-challenge', 'verify-auth-challenge-response'].map((name) => [
-          name,
-          { module: `@cognito-passkeys/cognito-triggers/handlers/${name}` },
-        ]),
+      // The functions, the pool and its client as the CDK construct deploys them (the deployment
+      // definition): each handler runs in its own environment with exactly the keys it is given on AWS,
+      // signing its SSM reads with the developer's key in place of its execution role's.
+      functions: localFunctions(
+        environmentValues({
+          corbadoProjectId: CORBADO_PROJECT_ID,
+          corbadoBackendApiUrl: connectUrl,
+          corbadoApiSecretParameter: PARAMETERS.corbadoApiSecret,
+        }),
+        { accessKeyId: secrets.developerAccessKeyId },
       ),
       userPools: [
-        {
-          id: USER_POOL_ID,
-          name: 'cognito-passkeys',
-          usernameAttributes: ['email'],
-          mfaConfiguration: 'OPTIONAL',
-          lambdaConfig: {
-            DefineAuthChallenge: 'define-auth-challenge',
-            CreateAuthChallenge: 'create-auth-challenge',
-            VerifyAuthChallengeResponse: 'verify-auth-challenge-response',
-          },
-          clients: [
-            {
-              id: CLIENT_ID,
-              name: 'web',
-              explicitAuthFlows: ['ALLOW_CUSTOM_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-              preventUserExistenceErrors: 'ENABLED',
-            },
-          ],
-        },
+        localUserPool({
+          poolId: USER_POOL_ID,
+          poolName: 'cognito-passkeys',
+          clientId: CLIENT_ID,
+          clientName: 'web',
+        }),
       ],
       parameters: [
-        { name: CORBADO_API_SECRET_PARAMETER, type: 'SecureString', value: secrets.corbadoApiSecret },
+        { name: PARAMETERS.corbadoApiSecret, type: 'SecureString', value: secrets.corbadoApiSecret },
       ],
       // The cross-account role as the CDK construct creates it: trusted by Corbado's principal with the
       // external ID, allowed exactly the actions' three Cognito calls on this pool.
@@ -283,7 +280,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   let connect: Awaited<ReturnType<typeof startLocalConnect>>;
   try {
     connect = await startLocalConnect({
-      port: ports.localConnect,
+      port: connectPort,
       dataDir: join(dataDir, 'local-connect'),
       config: {
         projectId: CORBADO_PROJECT_ID,
@@ -300,23 +297,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     throw error;
   }
 
-  // The handlers run in this process (local-aws imports them at their first call, a cold start): their
-  // environment is what the CDK stack writes in AWS, with the SDK endpoints pointed at local-aws and the
-  // developer's key standing in for the execution role's, so that their SSM reads are signed.
+  if (connect.url !== connectUrl) {
+    await connect.stop();
+    await aws.stop();
+    throw new Error(
+      `local-connect listens at ${connect.url}, not at ${connectUrl} as the triggers were told`,
+    );
+  }
   const adminCredentials = {
     accessKeyId: secrets.developerAccessKeyId,
     secretAccessKey: secrets.developerSecretAccessKey,
   };
-  Object.assign(process.env, {
-    AWS_REGION: REGION,
-    AWS_ACCESS_KEY_ID: adminCredentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: adminCredentials.secretAccessKey,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_ENDPOINT_URL_SSM: aws.url,
-    [ENV.corbadoProjectId]: CORBADO_PROJECT_ID,
-    [ENV.corbadoBackendApiUrl]: connect.url,
-    [ENV.corbadoApiSecretParameter]: CORBADO_API_SECRET_PARAMETER,
-  });
 
   const urls = {
     app: appUrl,

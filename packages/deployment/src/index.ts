@@ -4,6 +4,7 @@ export * from './environment';
 export * from './handlers';
 export * from './user-pool';
 export * from './actions-role';
+export * from './stack-values';
 export {
   REPO_ROOT,
   TRIGGER_BUNDLE_BUDGET_BYTES,

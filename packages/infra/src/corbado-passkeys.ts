@@ -8,8 +8,9 @@ import {
   HANDLER_NAMES,
   HANDLERS,
   PARAMETERS,
+  environmentFor,
+  environmentValues,
   timeBudgetProblems,
-  type EnvKey,
   type HandlerName,
 } from '@cognito-passkeys/deployment';
 import { Annotations, CfnOutput, Stack } from 'aws-cdk-lib';
@@ -28,7 +29,7 @@ import {
   parseOAuth,
   type CorbadoPasskeysProps,
 } from './props';
-import { createTriggerFunction, environmentFor, grantParameterRead } from './trigger-functions';
+import { createTriggerFunction, grantParameterRead } from './trigger-functions';
 import { createAppClient, createUserPool } from './user-pool';
 
 export type { CorbadoPasskeysOAuth, CorbadoPasskeysProps } from './props';
@@ -83,16 +84,16 @@ export class CorbadoPasskeys extends Construct {
 
     // One value per key of the handlers' contract; each function gets exactly the keys the definition
     // gives it.
-    const values: Record<EnvKey, string> = {
-      [ENV.corbadoProjectId]: props.corbadoProjectId,
-      [ENV.corbadoBackendApiUrl]: props.corbadoBackendApiUrl ?? 'https://backendapi.cloud.corbado.io',
-      [ENV.corbadoApiSecretParameter]: corbadoApiSecretParameterName,
-      [ENV.corbadoTimeoutMs]: String(corbadoTimeoutMs),
-      [ENV.maxPasskeyAttempts]: String(props.maxPasskeyAttempts ?? ENV_DEFAULTS[ENV.maxPasskeyAttempts]),
-      [ENV.secretCacheSeconds]: String(
-        props.secretCacheTtl?.toSeconds() ?? ENV_DEFAULTS[ENV.secretCacheSeconds],
-      ),
-    };
+    const values = environmentValues({
+      corbadoProjectId: props.corbadoProjectId,
+      ...(props.corbadoBackendApiUrl === undefined
+        ? {}
+        : { corbadoBackendApiUrl: props.corbadoBackendApiUrl }),
+      corbadoApiSecretParameter: corbadoApiSecretParameterName,
+      corbadoTimeoutMs,
+      ...(props.maxPasskeyAttempts === undefined ? {} : { maxPasskeyAttempts: props.maxPasskeyAttempts }),
+      ...(props.secretCacheTtl === undefined ? {} : { secretCacheSeconds: props.secretCacheTtl.toSeconds() }),
+    });
     const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     this.functions = Object.fromEntries(
       HANDLER_NAMES.map((handler) => [

@@ -1,13 +1,7 @@
 // The trigger functions: bundled from the handlers, with the definition's timeout, memory and exactly the
 // environment keys each is given; one role each, logging to its own group, the verify trigger reading its
 // one parameter.
-import {
-  HANDLERS,
-  REPO_ROOT,
-  triggerEntry,
-  type EnvKey,
-  type HandlerName,
-} from '@cognito-passkeys/deployment';
+import { HANDLERS, REPO_ROOT, triggerEntry, type HandlerName } from '@cognito-passkeys/deployment';
 import { Arn, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -18,11 +12,6 @@ import type { Construct } from 'constructs';
 import { join } from 'node:path';
 
 import { TRIGGER_BUNDLING } from './bundling';
-
-/** One function's environment: exactly the keys the definition gives it, from one value per key. */
-export function environmentFor(handler: HandlerName, values: Record<EnvKey, string>): Record<string, string> {
-  return Object.fromEntries(HANDLERS[handler].environment.map((key) => [key, values[key]]));
-}
 
 export function createTriggerFunction(
   scope: Construct,

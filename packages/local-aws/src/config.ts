@@ -19,6 +19,21 @@ const functionSchema = z.strictObject({
   export: z.string().min(1).default('handler'),
   /** How long one invocation may run, in seconds. @default 5 (Cognito's limit for triggers) */
   timeoutSeconds: z.number().positive().max(900).optional(),
+  /**
+   * The function's own environment, as its Lambda is given it. When set (even `{}`), the function runs in
+   * worker threads of its own whose `process.env` is exactly these keys plus what Lambda's runtime sets
+   * (`AWS_REGION`, `AWS_LAMBDA_FUNCTION_NAME`, …, the credentials of `accessKeyId`) and
+   * `AWS_ENDPOINT_URL_SSM` pointing at this server: a handler reading a key it was not given fails here as
+   * on AWS. @default none: the function runs in this process and sees its `process.env`
+   */
+  environment: z.record(z.string().regex(/^[a-zA-Z]\w*$/), z.string().max(4096)).optional(),
+  /**
+   * The long-term key (one of `principals`) the function's calls are signed with, standing for its
+   * execution role's credentials; only with `environment`. @default none: no credentials
+   */
+  accessKeyId: z.string().min(1).optional(),
+  /** The memory size Lambda reports (`AWS_LAMBDA_FUNCTION_MEMORY_SIZE`). @default 128 */
+  memoryMb: z.number().int().min(128).max(10_240).default(128),
 });
 
 const AUTH_FLOWS = [
@@ -206,6 +221,12 @@ export function parseConfig(input: unknown): ResolvedConfig {
         `principals: access key ${principal.accessKeyId} is listed twice`,
       );
     keys.add(principal.accessKeyId);
+  }
+  for (const [name, fn] of Object.entries(config.functions)) {
+    if (fn.accessKeyId !== undefined && !keys.has(fn.accessKeyId))
+      throw new ConfigError('InvalidConfig', `functions.${name}.accessKeyId: no principal has this key`);
+    if (fn.accessKeyId !== undefined && fn.environment === undefined)
+      throw new ConfigError('InvalidConfig', `functions.${name}.accessKeyId: needs an environment`);
   }
   for (const pool of config.userPools) {
     for (const [trigger, fn] of Object.entries(pool.lambdaConfig ?? {})) {

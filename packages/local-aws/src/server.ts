@@ -118,7 +118,7 @@ async function openContext(
     store,
     signer: await TokenSigner.load(store),
     // The registry writes lines; each becomes one record.
-    lambdas: new LambdaRegistry(config.functions, config.region, config.accountId, (line) =>
+    lambdas: new LambdaRegistry(config, (line) =>
       log({ level: 'warn', event: 'function', message: line.replace(/^\[local-aws\] /, '') }),
     ),
     config,
@@ -137,14 +137,18 @@ export async function start(options: StartOptions): Promise<LocalAws> {
   const log = jsonLineLogger('local-aws', options.log ?? ((line) => process.stderr.write(`${line}\n`)));
   const store = new Store(options.dataDir);
   let http;
+  let lambdas: LambdaRegistry | undefined;
   try {
     const ctx = await openContext(config, store, log, options.now ?? systemClock);
+    lambdas = ctx.lambdas;
     http = await serve({
       ...(options.port !== undefined ? { port: options.port } : {}),
       ...(options.host !== undefined ? { host: options.host } : {}),
       ...routeTable(ctx, appCors(config.allowedOrigins)),
       onError: answerError(log),
     });
+    // Functions with their own environment reach this server's SSM through AWS_ENDPOINT_URL_SSM.
+    ctx.lambdas.serveAt(http.url);
   } catch (err) {
     store.close();
     throw err;
@@ -154,7 +158,10 @@ export async function start(options: StartOptions): Promise<LocalAws> {
   return {
     url: server.url,
     stop() {
-      stopped ??= server.stop().then(() => store.close());
+      stopped ??= server
+        .stop()
+        .then(() => lambdas?.close())
+        .then(() => store.close());
       return stopped;
     },
   };

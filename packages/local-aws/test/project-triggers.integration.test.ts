@@ -1,8 +1,17 @@
 import {
   AdminCreateUserCommand,
+  InitiateAuthCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
+  RespondToAuthChallengeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  ENV,
+  environmentValues,
+  localFunctions,
+  localUserPool,
+  type EnvKey,
+} from '@cognito-passkeys/deployment';
 import { Amplify } from 'aws-amplify';
 import { confirmSignIn, fetchUserAttributes, signIn, signOut } from 'aws-amplify/auth';
 import { createServer, type Server } from 'node:http';
@@ -12,13 +21,14 @@ import { start, type LocalAws } from '../src/index';
 import { ADMIN_KEYS, adminPrincipal, cognitoClient } from './helpers';
 
 /**
- * The project's real custom-auth triggers, run by local-aws for Amplify's CUSTOM_WITHOUT_SRP sign-in. Their
- * verify step reads the Corbado API secret from local-aws's SSM and calls a small stand-in of Corbado's
+ * The project's real custom-auth triggers, configured from the deployment definition (each function in its
+ * own environment with exactly the keys it is given on AWS), run by local-aws for Amplify's
+ * CUSTOM_WITHOUT_SRP sign-in. Their verify step reads the Corbado API secret from local-aws's SSM and calls a small stand-in of Corbado's
  * Backend API (`POST /v2/passkey/verifySignedData`) that accepts each issued signed-data value once.
  */
 const PROJECT_ID = 'pro-1234567890';
 const API_SECRET = 'corbado1_local-secret';
-const HANDLERS = '@cognito-passkeys/cognito-triggers/handlers';
+const SECRET_PARAMETER = '/passkeys/corbado-api-secret';
 const POOL_ID = 'us-east-1_Passkeys1';
 
 interface Issued {
@@ -30,6 +40,14 @@ let corbado: Server;
 let corbadoUrl: string;
 let server: LocalAws;
 let username: string;
+
+/** The environment values of this deployment: the definition's defaults with this test's servers. */
+const values = (): Record<EnvKey, string> =>
+  environmentValues({
+    corbadoProjectId: PROJECT_ID,
+    corbadoBackendApiUrl: corbadoUrl,
+    corbadoApiSecretParameter: SECRET_PARAMETER,
+  });
 
 function issueSignedData(forUser: string): string {
   const value = `eyJhbGciOiJFUzI1NiJ9.${Buffer.from(JSON.stringify({ n: issued.size, forUser })).toString('base64url')}.c2ln`;
@@ -65,47 +83,14 @@ beforeAll(async () => {
   server = await start({
     log: () => undefined,
     config: {
-      functions: {
-        define: { module: `${HANDLERS}/define-auth-challenge` },
-        create: { module: `${HANDLERS}/create-auth-challenge` },
-        verify: { module: `${HANDLERS}/verify-auth-challenge-response` },
-      },
-      userPools: [
-        {
-          id: POOL_ID,
-          name: 'passkeys',
-          usernameAttributes: ['email'],
-          lambdaConfig: {
-            DefineAuthChallenge: 'define',
-            CreateAuthChallenge: 'create',
-            VerifyAuthChallengeResponse: 'verify',
-          },
-          clients: [
-            {
-              name: 'web',
-              explicitAuthFlows: ['ALLOW_CUSTOM_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-            },
-          ],
-        },
-      ],
-      parameters: [{ name: '/passkeys/corbado-api-secret', type: 'SecureString', value: API_SECRET }],
+      functions: localFunctions(values(), { accessKeyId: ADMIN_KEYS.accessKeyId }),
+      userPools: [localUserPool({ poolId: POOL_ID, poolName: 'passkeys', clientName: 'web' })],
+      parameters: [{ name: SECRET_PARAMETER, type: 'SecureString', value: API_SECRET }],
       principals: [adminPrincipal()],
     },
   });
-  // The handlers read their environment at cold start, i.e. at the first sign-in, after start().
-  Object.assign(process.env, {
-    CORBADO_PROJECT_ID: PROJECT_ID,
-    CORBADO_BACKEND_API_URL: corbadoUrl,
-    CORBADO_API_SECRET_PARAMETER: '/passkeys/corbado-api-secret',
-    AWS_ENDPOINT_URL_SSM: server.url,
-    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: server.url,
-    USER_POOL_ID: POOL_ID,
-    AWS_REGION: 'us-east-1',
-    // The handlers' SSM reads are signed, as with their execution role's keys in AWS.
-    AWS_ACCESS_KEY_ID: ADMIN_KEYS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: ADMIN_KEYS.secretAccessKey,
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-  });
+  // Nothing in this process's environment reaches the handlers: they see only what they are given.
+  process.env[ENV.corbadoProjectId] = PROJECT_ID;
 
   const cognito = cognitoClient(server.url);
   const poolId = (await cognito.send(new ListUserPoolsCommand({ MaxResults: 1 }))).UserPools?.[0]?.Id ?? '';
@@ -126,6 +111,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  delete process.env[ENV.corbadoProjectId];
   await server.stop();
   await new Promise<void>((resolve) => corbado.close(() => resolve()));
 });
@@ -169,5 +155,66 @@ describe('the project trigger handlers under Amplify CUSTOM_WITHOUT_SRP', () => 
       name = (err as { name: string }).name;
     }
     expect(name).toBe('NotAuthorizedException');
+  });
+});
+
+describe('each function sees exactly the environment it is given', () => {
+  it('fails the verify step when its function lacks a key, although this process has it', async () => {
+    const functions = localFunctions(values(), { accessKeyId: ADMIN_KEYS.accessKeyId });
+    const { [ENV.corbadoProjectId]: _omitted, ...partial } =
+      functions['verify-auth-challenge-response'].environment;
+    const lacking = await start({
+      log: () => undefined,
+      config: {
+        functions: {
+          ...functions,
+          'verify-auth-challenge-response': {
+            ...functions['verify-auth-challenge-response'],
+            environment: partial,
+          },
+        },
+        userPools: [localUserPool({ poolId: 'us-east-1_Lacking1', poolName: 'lacking', clientName: 'web' })],
+        parameters: [{ name: SECRET_PARAMETER, type: 'SecureString', value: API_SECRET }],
+        principals: [adminPrincipal()],
+      },
+    });
+    const cognito = cognitoClient(lacking.url);
+    try {
+      expect(process.env[ENV.corbadoProjectId]).toBe(PROJECT_ID);
+      const clientId =
+        (await cognito.send(new ListUserPoolClientsCommand({ UserPoolId: 'us-east-1_Lacking1' })))
+          .UserPoolClients?.[0]?.ClientId ?? '';
+      await cognito.send(
+        new AdminCreateUserCommand({
+          UserPoolId: 'us-east-1_Lacking1',
+          Username: 'sam@example.com',
+          MessageAction: 'SUPPRESS',
+        }),
+      );
+      const challenge = await cognito.send(
+        new InitiateAuthCommand({
+          AuthFlow: 'CUSTOM_AUTH',
+          ClientId: clientId,
+          AuthParameters: { USERNAME: 'sam@example.com' },
+        }),
+      );
+      expect(challenge.ChallengeName).toBe('CUSTOM_CHALLENGE');
+      const answer = cognito.send(
+        new RespondToAuthChallengeCommand({
+          ClientId: clientId,
+          ChallengeName: 'CUSTOM_CHALLENGE',
+          Session: challenge.Session,
+          ChallengeResponses: {
+            USERNAME: challenge.ChallengeParameters?.USERNAME ?? '',
+            ANSWER: issueSignedData(challenge.ChallengeParameters?.USERNAME ?? ''),
+          },
+        }),
+      );
+      // The function cannot start (its config names the missing key), as a Lambda without it cannot.
+      await expect(answer).rejects.toMatchObject({ name: 'UnexpectedLambdaException' });
+    } finally {
+      cognito.destroy();
+      await lacking.stop();
+    }
   });
 });
