@@ -142,6 +142,7 @@ export function buildWebAppIfNeeded(): void {
   const sources = Math.max(
     newestMtime(join(WEB_DIR, 'src')),
     newestMtime(join(REPO_ROOT, 'packages', 'corbado-backend', 'src')),
+    newestMtime(join(REPO_ROOT, 'packages', 'deployment', 'src')),
     statSync(join(WEB_DIR, 'next.config.ts')).mtimeMs,
   );
   if (existsSync(buildId) && statSync(buildId).mtimeMs >= sources) return;

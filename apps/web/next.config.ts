@@ -4,7 +4,7 @@ import { serverActionAllowedOrigins } from './src/lib/server-action-origin';
 
 const config: NextConfig = {
   // Workspace packages ship TypeScript source.
-  transpilePackages: ['@cognito-passkeys/corbado-backend'],
+  transpilePackages: ['@cognito-passkeys/corbado-backend', '@cognito-passkeys/deployment'],
   poweredByHeader: false,
   reactStrictMode: true,
   // The same list the proxy checks Server Action origins against (src/lib/server-action-origin.ts).

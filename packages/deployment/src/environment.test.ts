@@ -51,7 +51,7 @@ describe('the definition', () => {
 
   it('describes the password rules it enforces', () => {
     expect(describePasswordPolicy(USER_POOL.passwordPolicy)[0]).toBe(
-      `At least ${USER_POOL.passwordPolicy.minLength} characters`,
+      `at least ${USER_POOL.passwordPolicy.minLength} characters`,
     );
     expect(
       describePasswordPolicy({ ...USER_POOL.passwordPolicy, requireSymbols: false, requireDigits: false }),

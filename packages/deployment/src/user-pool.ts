@@ -73,7 +73,7 @@ export const PARAMETERS = {
 /** The password rules as sentences for people, in the order Cognito checks them. */
 export function describePasswordPolicy(policy: PasswordPolicy): string[] {
   return [
-    `At least ${policy.minLength} characters`,
+    `at least ${policy.minLength} characters`,
     ...(policy.requireLowercase ? ['a lowercase letter'] : []),
     ...(policy.requireUppercase ? ['an uppercase letter'] : []),
     ...(policy.requireDigits ? ['a digit'] : []),

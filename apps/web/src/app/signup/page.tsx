@@ -5,8 +5,14 @@ import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { Suspense, useState, type FormEvent } from 'react';
 
+import { describePasswordPolicy, USER_POOL } from '@cognito-passkeys/deployment/user-pool';
+
 import { Alert, CodeField, Field, useSubmit } from '@/components/form';
 import { useCodeDeliveryHint } from '@/components/providers';
+
+/** The pool's password rules, as the deployment defines them (Cognito enforces the same). */
+const PASSWORD_POLICY = USER_POOL.passwordPolicy;
+const PASSWORD_RULES = describePasswordPolicy(PASSWORD_POLICY);
 
 export default function SignUpPage() {
   return (
@@ -85,10 +91,19 @@ function SignUp() {
             type="password"
             autoComplete="new-password"
             required
-            minLength={8}
+            minLength={PASSWORD_POLICY.minLength}
+            aria-describedby="signup-password-rules"
             value={password}
             onValue={setPassword}
           />
+          <div className="hint" id="signup-password-rules" data-testid="password-rules">
+            Your password needs:
+            <ul>
+              {PASSWORD_RULES.map((rule) => (
+                <li key={rule}>{rule}</li>
+              ))}
+            </ul>
+          </div>
           <Alert kind="error" message={error} />
           <button type="submit" disabled={busy}>
             {busy ? 'Creating…' : 'Create account'}
