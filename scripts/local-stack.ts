@@ -27,7 +27,7 @@ import {
   localUserPool,
   PARAMETERS,
 } from '@cognito-passkeys/deployment';
-import { start as startLocalAws } from '@cognito-passkeys/local-aws';
+import { start as startLocalAws, type LocalAwsConfig } from '@cognito-passkeys/local-aws';
 import { start as startLocalConnect } from '@cognito-passkeys/local-connect';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -77,7 +77,7 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-interface LocalSecrets {
+export interface LocalSecrets {
   corbadoApiSecret: string;
   /** The long-term key of the principal Corbado runs actions as, which may assume the action role. */
   actionsAccessKeyId: string;
@@ -181,6 +181,69 @@ export async function buildActionsIfNeeded(): Promise<{ preLogin: string; postAp
   return scripts;
 }
 
+/**
+ * local-aws's configuration: the functions, the pool and its client from the deployment definition (as
+ * the CDK construct deploys them), the secret parameter, the actions role and the principals.
+ */
+export function localAwsConfig(options: {
+  secrets: LocalSecrets;
+  appUrl: string;
+  connectUrl: string;
+}): LocalAwsConfig {
+  const { secrets, appUrl, connectUrl } = options;
+  return {
+    region: REGION,
+    accountId: ACCOUNT_ID,
+    // The functions, the pool and its client as the CDK construct deploys them (the deployment
+    // definition): each handler runs in its own environment with exactly the keys it is given on AWS,
+    // signing its SSM reads with the developer's key in place of its execution role's.
+    functions: localFunctions(
+      environmentValues({
+        corbadoProjectId: CORBADO_PROJECT_ID,
+        corbadoBackendApiUrl: connectUrl,
+        corbadoApiSecretParameter: PARAMETERS.corbadoApiSecret,
+      }),
+      { accessKeyId: secrets.developerAccessKeyId },
+    ),
+    userPools: [
+      localUserPool({
+        poolId: USER_POOL_ID,
+        poolName: 'cognito-passkeys',
+        clientId: CLIENT_ID,
+        clientName: 'web',
+      }),
+    ],
+    parameters: [
+      { name: PARAMETERS.corbadoApiSecret, type: 'SecureString', value: secrets.corbadoApiSecret },
+    ],
+    // The cross-account role as the CDK construct creates it: trusted by Corbado's principal with the
+    // external ID, allowed exactly the actions' three Cognito calls on this pool.
+    roles: [
+      {
+        arn: ACTION_ROLE_ARN,
+        trustedPrincipals: [CORBADO_ACTIONS_PRINCIPAL],
+        externalId: secrets.actionsExternalId,
+        maxSessionSeconds: ACTION_ROLE_MAX_SESSION_SECONDS,
+        policy: [{ actions: [...ACTION_ROLE_ACTIONS], resources: [USER_POOL_ARN] }],
+      },
+    ],
+    principals: [
+      {
+        accessKeyId: secrets.actionsAccessKeyId,
+        secretAccessKey: secrets.actionsSecretAccessKey,
+        arn: CORBADO_ACTIONS_PRINCIPAL,
+      },
+      {
+        accessKeyId: secrets.developerAccessKeyId,
+        secretAccessKey: secrets.developerSecretAccessKey,
+        arn: DEVELOPER_PRINCIPAL,
+      },
+    ],
+    // Only the app's pages may call it from a browser (Amplify's public Cognito operations).
+    allowedOrigins: [appUrl],
+  };
+}
+
 const envPort = (name: string, fallback: number) =>
   process.env[name] ? Number(process.env[name]) : fallback;
 
@@ -210,57 +273,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     port: ports.localAws,
     dataDir: join(dataDir, 'local-aws'),
     log,
-    config: {
-      region: REGION,
-      accountId: ACCOUNT_ID,
-      // The functions, the pool and its client as the CDK construct deploys them (the deployment
-      // definition): each handler runs in its own environment with exactly the keys it is given on AWS,
-      // signing its SSM reads with the developer's key in place of its execution role's.
-      functions: localFunctions(
-        environmentValues({
-          corbadoProjectId: CORBADO_PROJECT_ID,
-          corbadoBackendApiUrl: connectUrl,
-          corbadoApiSecretParameter: PARAMETERS.corbadoApiSecret,
-        }),
-        { accessKeyId: secrets.developerAccessKeyId },
-      ),
-      userPools: [
-        localUserPool({
-          poolId: USER_POOL_ID,
-          poolName: 'cognito-passkeys',
-          clientId: CLIENT_ID,
-          clientName: 'web',
-        }),
-      ],
-      parameters: [
-        { name: PARAMETERS.corbadoApiSecret, type: 'SecureString', value: secrets.corbadoApiSecret },
-      ],
-      // The cross-account role as the CDK construct creates it: trusted by Corbado's principal with the
-      // external ID, allowed exactly the actions' three Cognito calls on this pool.
-      roles: [
-        {
-          arn: ACTION_ROLE_ARN,
-          trustedPrincipals: [CORBADO_ACTIONS_PRINCIPAL],
-          externalId: secrets.actionsExternalId,
-          maxSessionSeconds: ACTION_ROLE_MAX_SESSION_SECONDS,
-          policy: [{ actions: [...ACTION_ROLE_ACTIONS], resources: [USER_POOL_ARN] }],
-        },
-      ],
-      principals: [
-        {
-          accessKeyId: secrets.actionsAccessKeyId,
-          secretAccessKey: secrets.actionsSecretAccessKey,
-          arn: CORBADO_ACTIONS_PRINCIPAL,
-        },
-        {
-          accessKeyId: secrets.developerAccessKeyId,
-          secretAccessKey: secrets.developerSecretAccessKey,
-          arn: DEVELOPER_PRINCIPAL,
-        },
-      ],
-      // Only the app's pages may call it from a browser (Amplify's public Cognito operations).
-      allowedOrigins: [appUrl],
-    },
+    config: localAwsConfig({ secrets, appUrl, connectUrl }),
   });
 
   // What the customer sets in Corbado's console, plus what stands in for Corbado's runtime: the
