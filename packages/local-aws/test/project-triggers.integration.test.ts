@@ -7,7 +7,9 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
   ENV,
+  environmentFor,
   environmentValues,
+  HANDLERS,
   localFunctions,
   localUserPool,
   type EnvKey,
@@ -17,7 +19,7 @@ import { confirmSignIn, fetchUserAttributes, signIn, signOut } from 'aws-amplify
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { start, type LocalAws } from '../src/index';
+import { loadConfigFile, start, type LocalAws } from '../src/index';
 import { ADMIN_KEYS, adminPrincipal, cognitoClient } from './helpers';
 
 /**
@@ -216,5 +218,40 @@ describe('each function sees exactly the environment it is given', () => {
       cognito.destroy();
       await lacking.stop();
     }
+  });
+});
+
+describe('local-aws.example.json', () => {
+  it('configures the functions, the pool and its client as the deployment definition does', () => {
+    const example = loadConfigFile(new URL('../local-aws.example.json', import.meta.url).pathname);
+    const values = environmentValues({ corbadoProjectId: 'pro-1', corbadoApiSecretParameter: 'p' });
+    const shape = (
+      functions: Record<string, { timeoutSeconds?: number; memoryMb: number; environment?: object }>,
+    ) =>
+      Object.fromEntries(
+        Object.entries(functions).map(([name, fn]) => [
+          name,
+          {
+            timeoutSeconds: fn.timeoutSeconds,
+            memoryMb: fn.memoryMb,
+            keys: Object.keys(fn.environment ?? {}).sort(),
+          },
+        ]),
+      );
+    expect(shape(example.functions)).toEqual(
+      shape(
+        Object.fromEntries(
+          Object.entries(HANDLERS).map(([name, handler]) => [
+            name,
+            { ...handler, environment: environmentFor(name as keyof typeof HANDLERS, values) },
+          ]),
+        ),
+      ),
+    );
+    const { id: _id, ...pool } = localUserPool({ poolName: 'cognito-passkeys', clientName: 'web' });
+    expect(example.userPools[0]).toMatchObject(pool);
+    expect(example.parameters.map((p) => p.name)).toContain(
+      example.functions['verify-auth-challenge-response']?.environment?.[ENV.corbadoApiSecretParameter],
+    );
   });
 });
