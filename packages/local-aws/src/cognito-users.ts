@@ -188,6 +188,8 @@ export function adminSetEnabled(enabled: boolean) {
     const pool = requirePool(ctx.store, input.UserPoolId);
     const user = requireUser(ctx, pool, input.Username);
     ctx.store.updateUser({ ...user, enabled: enabled ? 1 : 0, updated_at: nowSeconds(ctx) });
+    // "AdminDisableUser … revokes all access tokens for the user": enabling them again revives none.
+    if (!enabled) signOutEverywhere(ctx, pool, user);
     return {};
   };
 }

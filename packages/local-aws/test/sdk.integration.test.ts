@@ -1,6 +1,8 @@
 import {
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
+  AdminDisableUserCommand,
+  AdminEnableUserCommand,
   AdminGetUserCommand,
   AdminSetUserMFAPreferenceCommand,
   AdminSetUserPasswordCommand,
@@ -502,6 +504,27 @@ describe('tokens', () => {
     expect(await errorName(cognito.send(new GetUserCommand({ AccessToken: 'a.b.c' })))).toBe(
       'NotAuthorizedException',
     );
+  });
+
+  it('revokes every token of a disabled user for good: enabling them again revives none', async () => {
+    await createUser('disabled@example.com');
+    const tokens = (await customSignIn('disabled@example.com', ['open-sesame'])).last.AuthenticationResult!;
+    const user = { UserPoolId: poolId, Username: 'disabled@example.com' };
+    await cognito.send(new AdminDisableUserCommand(user));
+    await cognito.send(new AdminEnableUserCommand(user));
+    expect(await errorName(cognito.send(new GetUserCommand({ AccessToken: tokens.AccessToken })))).toBe(
+      'NotAuthorizedException',
+    );
+    expect(
+      await errorName(
+        cognito.send(
+          new GetTokensFromRefreshTokenCommand({ ClientId: clientId, RefreshToken: tokens.RefreshToken }),
+        ),
+      ),
+    ).toBe('NotAuthorizedException');
+    const fresh = (await customSignIn('disabled@example.com', ['open-sesame'])).last.AuthenticationResult!;
+    const again = await cognito.send(new GetUserCommand({ AccessToken: fresh.AccessToken }));
+    expect(again.Username).toBeDefined();
   });
 });
 
