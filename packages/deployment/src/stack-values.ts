@@ -76,6 +76,7 @@ export function localUserPool(ids: {
     name: ids.poolName,
     usernameAttributes: [...USER_POOL.usernameAttributes],
     mfaConfiguration: USER_POOL.mfa,
+    passwordPolicy: { ...USER_POOL.passwordPolicy },
     lambdaConfig: { ...TRIGGER_MAP },
     clients: [
       {

@@ -265,7 +265,7 @@ export async function answerNewPassword({
   state,
   responses,
 }: ChallengeAnswer<StateOf<'NEW_PASSWORD_REQUIRED'>>): Promise<AuthResponse> {
-  const password = checkPasswordPolicy(requireParam(responses, 'NEW_PASSWORD'));
+  const password = checkPasswordPolicy(requireParam(responses, 'NEW_PASSWORD'), pool.settings.passwordPolicy);
   spend(ctx, hash);
   const user = ctx.store.getUser(pool.id, state.username);
   if (user === undefined) throw notAuthorized();

@@ -72,7 +72,7 @@ export async function signUp(ctx: Context, body: Record<string, unknown>): Promi
     body,
   );
   const { pool, client } = requireClient(ctx.store, input.ClientId);
-  const password = checkPasswordPolicy(input.Password);
+  const password = checkPasswordPolicy(input.Password, pool.settings.passwordPolicy);
   let user = withPassword(
     pool,
     newUser(ctx, pool, input.Username, toAttributes(input.UserAttributes), 'UNCONFIRMED'),
@@ -275,7 +275,7 @@ export function confirmForgotPassword(ctx: Context, body: Record<string, unknown
     body,
   );
   const { pool } = requireClient(ctx.store, input.ClientId);
-  const password = checkPasswordPolicy(input.Password);
+  const password = checkPasswordPolicy(input.Password, pool.settings.passwordPolicy);
   const user = findUser(ctx.store, pool, input.Username);
   if (user === undefined) {
     throw new ServiceError('CodeMismatchException', 'Invalid verification code provided, please try again.');

@@ -9,7 +9,26 @@ export interface PoolSettings {
   aliasAttributes: ('email' | 'phone_number' | 'preferred_username')[];
   mfaConfiguration: 'OFF' | 'ON' | 'OPTIONAL';
   lambdaConfig: LambdaConfig;
+  /** Absent in a data dir of an earlier layout: Cognito's default applies. */
+  passwordPolicy?: PasswordPolicy;
 }
+
+export interface PasswordPolicy {
+  minLength: number;
+  requireLowercase: boolean;
+  requireUppercase: boolean;
+  requireDigits: boolean;
+  requireSymbols: boolean;
+}
+
+/** Cognito's default password policy: 8+ characters with upper, lower, digit and symbol. */
+export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = {
+  minLength: 8,
+  requireLowercase: true,
+  requireUppercase: true,
+  requireDigits: true,
+  requireSymbols: true,
+};
 export type ClientSettings = Omit<ClientConfig, 'id' | 'name'>;
 
 export interface Pool {
@@ -111,16 +130,21 @@ export function mfaSummary(user: UserRow): { UserMFASettingList?: string[]; Pref
   };
 }
 
-/** Cognito's default password policy: 8+ characters with upper, lower, digit and symbol. */
-export function checkPasswordPolicy(password: unknown): string {
+/** The pool's password policy (Cognito's default unless the pool sets one). */
+export function checkPasswordPolicy(
+  password: unknown,
+  policy: PasswordPolicy = DEFAULT_PASSWORD_POLICY,
+): string {
   if (typeof password !== 'string' || password.length === 0) throw invalidParameter('Password is required.');
   const problems: string[] = [];
-  if (password.length < 8) problems.push('Password not long enough');
+  if (password.length < policy.minLength) problems.push('Password not long enough');
   if (password.length > 256) problems.push('Password too long');
-  if (!/[a-z]/.test(password)) problems.push('Password must have lowercase characters');
-  if (!/[A-Z]/.test(password)) problems.push('Password must have uppercase characters');
-  if (!/[0-9]/.test(password)) problems.push('Password must have numeric characters');
-  if (!/[\^$*.[\]{}()?"!@#%&/\\,><':;|_~`=+\- ]/.test(password))
+  if (policy.requireLowercase && !/[a-z]/.test(password))
+    problems.push('Password must have lowercase characters');
+  if (policy.requireUppercase && !/[A-Z]/.test(password))
+    problems.push('Password must have uppercase characters');
+  if (policy.requireDigits && !/[0-9]/.test(password)) problems.push('Password must have numeric characters');
+  if (policy.requireSymbols && !/[\^$*.[\]{}()?"!@#%&/\\,><':;|_~`=+\- ]/.test(password))
     problems.push('Password must have symbol characters');
   if (problems.length > 0) {
     throw new ServiceError(

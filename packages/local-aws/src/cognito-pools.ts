@@ -20,6 +20,7 @@ function poolSettings(ctx: Context, config: PoolConfig): PoolSettings {
     aliasAttributes: config.aliasAttributes ?? [],
     mfaConfiguration: config.mfaConfiguration,
     lambdaConfig: config.lambdaConfig ?? {},
+    ...(config.passwordPolicy === undefined ? {} : { passwordPolicy: config.passwordPolicy }),
   };
 }
 

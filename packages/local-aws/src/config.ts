@@ -90,6 +90,16 @@ export const poolSchema = z.strictObject({
   aliasAttributes: z.array(z.enum(['email', 'phone_number', 'preferred_username'])).optional(),
   /** @default 'OFF' */
   mfaConfiguration: z.enum(['OFF', 'ON', 'OPTIONAL']).default('OFF'),
+  /** The pool's password rules. @default Cognito's: 8+ characters with lower, upper, digit and symbol */
+  passwordPolicy: z
+    .strictObject({
+      minLength: z.number().int().min(6).max(99),
+      requireLowercase: z.boolean(),
+      requireUppercase: z.boolean(),
+      requireDigits: z.boolean(),
+      requireSymbols: z.boolean(),
+    })
+    .optional(),
   lambdaConfig: lambdaConfigSchema.optional(),
   clients: z.array(clientSchema).default([]),
 });

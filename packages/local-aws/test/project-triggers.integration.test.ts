@@ -2,11 +2,13 @@ import {
   AdminCreateUserCommand,
   InitiateAuthCommand,
   ListUserPoolClientsCommand,
+  SignUpCommand,
   ListUserPoolsCommand,
   RespondToAuthChallengeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
   ENV,
+  USER_POOL,
   environmentFor,
   environmentValues,
   HANDLERS,
@@ -253,5 +255,35 @@ describe('local-aws.example.json', () => {
     expect(example.parameters.map((p) => p.name)).toContain(
       example.functions['verify-auth-challenge-response']?.environment?.[ENV.corbadoApiSecretParameter],
     );
+  });
+});
+
+describe("the pool's password rules", () => {
+  it('refuses a sign-up password one character short of the definition, and takes one at its length', async () => {
+    const cognito = cognitoClient(server.url);
+    try {
+      const clientId =
+        (await cognito.send(new ListUserPoolClientsCommand({ UserPoolId: POOL_ID }))).UserPoolClients?.[0]
+          ?.ClientId ?? '';
+      const ofLength = (n: number) => `Aa1!${'x'.repeat(n - 4)}`;
+      const signUp = (email: string, password: string) =>
+        cognito.send(
+          new SignUpCommand({
+            ClientId: clientId,
+            Username: email,
+            Password: password,
+            UserAttributes: [{ Name: 'email', Value: email }],
+          }),
+        );
+      const min = USER_POOL.passwordPolicy.minLength;
+      await expect(signUp('short@example.com', ofLength(min - 1))).rejects.toMatchObject({
+        name: 'InvalidPasswordException',
+      });
+      await expect(signUp('long@example.com', ofLength(min))).resolves.toMatchObject({
+        UserConfirmed: false,
+      });
+    } finally {
+      cognito.destroy();
+    }
   });
 });
