@@ -127,7 +127,7 @@ export function adminCreateUser(ctx: Context, body: Record<string, unknown>): un
   const temporary =
     input.TemporaryPassword === undefined
       ? `Tmp-${newOpaque(12)}1a!`
-      : checkPasswordPolicy(input.TemporaryPassword);
+      : checkPasswordPolicy(input.TemporaryPassword, pool.settings.passwordPolicy);
   let user = newUser(ctx, pool, input.Username, toAttributes(input.UserAttributes), 'FORCE_CHANGE_PASSWORD');
   user = withPassword(pool, user, temporary);
   ctx.store.insertUser(user);
@@ -155,7 +155,7 @@ export function adminSetUserPassword(ctx: Context, body: Record<string, unknown>
   );
   const pool = requirePool(ctx.store, input.UserPoolId);
   const user = requireUser(ctx, pool, input.Username);
-  const password = checkPasswordPolicy(input.Password);
+  const password = checkPasswordPolicy(input.Password, pool.settings.passwordPolicy);
   ctx.store.updateUser({
     ...withPassword(pool, user, password),
     status: input.Permanent === true ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD',
