@@ -2,6 +2,8 @@
 // with the cross-account role Corbado's actions assume), local-connect (Corbado Connect, running the built
 // action scripts as Corbado does) and the Next.js app, wired together by configuration only. `npm start`
 // runs it; the e2e tests start it in-process on free ports.
+// Over 300 lines on purpose: it is the one place the local wiring is written (secrets, the three servers,
+// the app build and its process), and every value in it maps from the deployment definition.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {

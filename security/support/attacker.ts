@@ -2,6 +2,8 @@
 // admin API, passkeys through local-connect's Frontend API with a software authenticator, and sign-ins
 // through Cognito's custom-auth flow with the AWS SDK. Every attack class is one tally: each attempt is
 // recorded as accepted or not, the row goes into the final table, and the test fails if any was accepted.
+// Over 300 lines on purpose: every attack file drives the same ceremonies (users, passkeys, custom-auth
+// sign-ins, tallies), and one module keeps them identical to what the controls do.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -2,6 +2,8 @@
 // trigger handlers, SSM and the actions' cross-account role; local-connect running the built action
 // scripts), without the Next app, for the fuzz, load and fault suites. The same wiring is written as CLI
 // config files by `processes.ts`, so a server run as a child process is the same server.
+// Over 300 lines on purpose: the in-process wiring and the helpers the fuzz, load and fault suites share
+// (users, passkeys, Connect + Cognito sign-ins), so the three suites exercise one identical stack.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +17,7 @@ import {
   type AuthenticationResultType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { ENV } from '@cognito-passkeys/cognito-triggers/config';
+import { HANDLER_NAMES, PARAMETERS, localUserPool } from '@cognito-passkeys/deployment';
 import { ACTION_ENV } from '@cognito-passkeys/corbado-actions/contract';
 import {
   ACTION_ROLE_ACTIONS,
@@ -32,7 +35,7 @@ export const ACCOUNT_ID = '111111111111';
 export const USER_POOL_ID = `${REGION}_SecurityPool`;
 export const CLIENT_ID = 'securityclient000000000001';
 export const PROJECT_ID = 'pro-2000000000000000002';
-export const SECRET_PARAMETER = '/cognito-passkeys/corbado-api-secret';
+export const SECRET_PARAMETER = PARAMETERS.corbadoApiSecret;
 export const ORIGIN = 'http://localhost:3000';
 export const RP_ID = 'localhost';
 export const ACTION_ROLE_ARN = `arn:aws:iam::${ACCOUNT_ID}:role/corbado-connect-actions`;
@@ -40,7 +43,7 @@ const ACTIONS_PRINCIPAL_ARN = 'arn:aws:iam::222222222222:user/corbado-connect-ac
 /** The operator's identity that signs admin calls (AdminCreateUser, ListUsers, PutParameter, …). */
 const ADMIN_PRINCIPAL_ARN = `arn:aws:iam::${ACCOUNT_ID}:user/security-suite-admin`;
 const USER_POOL_ARN = `arn:aws:cognito-idp:${REGION}:${ACCOUNT_ID}:userpool/${USER_POOL_ID}`;
-const HANDLERS = '@cognito-passkeys/cognito-triggers/handlers';
+const HANDLER_MODULES = '@cognito-passkeys/cognito-triggers/handlers';
 
 export interface Keys {
   accessKeyId: string;
@@ -72,32 +75,13 @@ export function localAwsConfig(secrets: StackSecrets): LocalAwsConfig {
   return {
     region: REGION,
     accountId: ACCOUNT_ID,
+    // The handlers run in this process (no per-function environment), so the fault suite can point the
+    // verify trigger elsewhere between tests; pool, client and trigger map are the deployment's.
     functions: Object.fromEntries(
-      ['define-auth-challenge', 'create-auth-challenge', 'verify-auth-challenge-response'].map((name) => [
-        name,
-        { module: `${HANDLERS}/${name}` },
-      ]),
+      HANDLER_NAMES.map((name) => [name, { module: `${HANDLER_MODULES}/${name}` }]),
     ),
     userPools: [
-      {
-        id: USER_POOL_ID,
-        name: 'security',
-        usernameAttributes: ['email'],
-        mfaConfiguration: 'OPTIONAL',
-        lambdaConfig: {
-          DefineAuthChallenge: 'define-auth-challenge',
-          CreateAuthChallenge: 'create-auth-challenge',
-          VerifyAuthChallengeResponse: 'verify-auth-challenge-response',
-        },
-        clients: [
-          {
-            id: CLIENT_ID,
-            name: 'web',
-            explicitAuthFlows: ['ALLOW_CUSTOM_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-            preventUserExistenceErrors: 'ENABLED',
-          },
-        ],
-      },
+      localUserPool({ poolId: USER_POOL_ID, poolName: 'security', clientId: CLIENT_ID, clientName: 'web' }),
     ],
     parameters: [{ name: SECRET_PARAMETER, type: 'SecureString', value: secrets.corbadoApiSecret }],
     roles: [

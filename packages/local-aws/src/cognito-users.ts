@@ -1,3 +1,6 @@
+// The user records and the admin operations on them (create, get, list, update, enable/disable, delete,
+// MFA settings). Over 300 lines on purpose: each operation is a short input schema and a few statements,
+// and they share the same helpers; sign-up and confirmations live in cognito-confirmations.ts.
 import { z } from 'zod';
 import { parseInput, type Context } from './context';
 import {
