@@ -78,7 +78,7 @@ describe('faults: the Backend API behind the verify trigger', () => {
   });
 
   const FAULTS: [FaultMode, string][] = [
-    ['slow', 'Backend API hangs past the trigger timeout (CORBADO_TIMEOUT_MS, 3 s)'],
+    ['slow', 'Backend API hangs past the trigger timeout (CORBADO_TIMEOUT_MS, 2.5 s by default)'],
     ['5xx', 'Backend API answers 503'],
     ['refused', 'Backend API refuses the connection'],
     ['garbage', 'Backend API answers 200 with bytes that are not JSON'],
