@@ -5,6 +5,7 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { readBoundedText } from '@cognito-passkeys/corbado-backend';
 import * as z from 'zod/mini';
 
 import { TriggerError } from './errors';
@@ -118,7 +119,11 @@ export function ssmSecret(parameterName: string, options: SsmSecretOptions): Sec
           redirect: 'error',
         });
         status = response.status;
-        text = await readBounded(response);
+        text = await readBoundedText(
+          response,
+          MAX_RESPONSE_BYTES,
+          () => new Error('the answer is larger than expected'),
+        );
       } catch (cause) {
         if (signal.aborted) throw fail('no answer within the deadline', cause);
         if (attempt < 2) continue;
@@ -157,23 +162,4 @@ export function ssmSecret(parameterName: string, options: SsmSecretOptions): Sec
       return value;
     },
   };
-}
-
-/** Reads the body, refusing more than MAX_RESPONSE_BYTES. */
-async function readBounded(response: Response): Promise<string> {
-  if (!response.body) return '';
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_RESPONSE_BYTES) {
-      await reader.cancel();
-      throw new Error('the answer is larger than expected');
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

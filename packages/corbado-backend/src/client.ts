@@ -1,6 +1,7 @@
 // zod/mini: tree-shakeable, so a Lambda bundling this client carries a few KB of zod, not all of it.
 import * as z from 'zod/mini';
 
+import { readBoundedText } from './bounded-body';
 import { CorbadoBackendConfigError, CorbadoBackendError } from './errors';
 
 /** Connect-token types of Corbado's Backend API (`POST /v2/connectTokens`). */
@@ -123,7 +124,14 @@ export function createCorbadoBackend(options: CorbadoBackendOptions): CorbadoBac
 
     let text: string;
     try {
-      text = await readBounded(response);
+      text = await readBoundedText(
+        response,
+        MAX_RESPONSE_BYTES,
+        () =>
+          new CorbadoBackendError('malformed_response', 'the answer is larger than expected', {
+            status: response.status,
+          }),
+      );
     } catch (cause) {
       throw transportError(operation, cause, signal, response.status);
     }
@@ -216,25 +224,4 @@ function transportError(
   }
   if (cause instanceof CorbadoBackendError) return cause;
   return new CorbadoBackendError('network_error', `${operation}: the connection failed`, options);
-}
-
-/** Reads the body, refusing more than MAX_RESPONSE_BYTES so a runaway answer cannot exhaust memory. */
-async function readBounded(response: Response): Promise<string> {
-  if (!response.body) return '';
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_RESPONSE_BYTES) {
-      await reader.cancel();
-      throw new CorbadoBackendError('malformed_response', 'the answer is larger than expected', {
-        status: response.status,
-      });
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -9,6 +9,7 @@ export {
   type CorbadoBackendOptions,
   type VerificationResult,
 } from './client';
+export { readBoundedText } from './bounded-body';
 export {
   CORBADO_BACKEND_ERROR_CODES,
   CorbadoBackendConfigError,
