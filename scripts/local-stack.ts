@@ -117,7 +117,8 @@ function localSecrets(dataDir: string): LocalSecrets {
   return secrets;
 }
 
-async function freePort(): Promise<number> {
+/** A free port on 127.0.0.1, chosen before a server starts so its URL is known to the others. */
+export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.once('error', reject);

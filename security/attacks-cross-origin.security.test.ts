@@ -13,7 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../scripts/local-stack';
 import {
   EVIL_ORIGIN,
-  adminCredentials,
   deviceFor,
   signUp,
   signInWithPasskeyData,
@@ -95,7 +94,7 @@ async function signedAwsCall(
   const signer = new SignatureV4({
     service,
     region: stack.ids.region,
-    credentials: adminCredentials(stack),
+    credentials: stack.adminCredentials,
     sha256: Sha256,
   });
   const signed = await signer.sign(request);

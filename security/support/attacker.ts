@@ -9,8 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import {
-  AdminCreateUserCommand,
-  AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
   InitiateAuthCommand,
@@ -26,11 +24,12 @@ import {
 import { expect } from 'vitest';
 
 import { startLocalStack, type LocalStack } from '../../scripts/local-stack';
+import { PASSWORD, createUser as createPoolUser } from '../../e2e/support';
 import { record } from './figures';
 
 export { SoftwareAuthenticator };
 
-export const PASSWORD = 'Correct-Horse-9-Battery';
+export { PASSWORD };
 export const EVIL_ORIGIN = 'https://evil.example';
 
 /** The local stack on free ports in a data dir of its own, quiet; `stop()` also removes the data dir. */
@@ -102,27 +101,13 @@ export function tally(name: string): Tally {
 // ---------------------------------------------------------------------------------------------------------
 // Cognito
 
-type StackRef = Pick<LocalStack, 'urls' | 'ids'>;
-
-interface Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-}
-
-/**
- * The operator's credentials for the pool's admin API: the stack's own when it offers them (admin calls are
- * SigV4-checked then), else the dummy keys the stack has accepted so far.
- */
-export function adminCredentials(stack: StackRef): Credentials {
-  const offered = (stack as { adminCredentials?: Credentials }).adminCredentials;
-  return offered ?? { accessKeyId: 'local', secretAccessKey: 'local' };
-}
+type StackRef = Pick<LocalStack, 'urls' | 'ids' | 'adminCredentials'>;
 
 export function adminClient(stack: StackRef): CognitoIdentityProviderClient {
   return new CognitoIdentityProviderClient({
     endpoint: stack.urls.localAws,
     region: stack.ids.region,
-    credentials: adminCredentials(stack),
+    credentials: stack.adminCredentials,
     maxAttempts: 1,
   });
 }
@@ -145,41 +130,11 @@ export interface User {
 
 let userCounter = 0;
 
-/**
- * A confirmed user with a verified email and a permanent password: made with the admin API when the stack
- * offers admin credentials, else signed up and confirmed with the emailed code, as a visitor does.
- */
+/** A confirmed user with a verified email and a permanent password, made with the pool's admin API. */
 export async function createUser(stack: StackRef, name: string): Promise<User> {
   userCounter += 1;
   const email = `${name}-${userCounter}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-  if ((stack as { adminCredentials?: Credentials }).adminCredentials === undefined) {
-    await signUp(stack, email);
-  } else {
-    const cognito = adminClient(stack);
-    try {
-      await cognito.send(
-        new AdminCreateUserCommand({
-          UserPoolId: stack.ids.userPoolId,
-          Username: email,
-          MessageAction: 'SUPPRESS',
-          UserAttributes: [
-            { Name: 'email', Value: email },
-            { Name: 'email_verified', Value: 'true' },
-          ],
-        }),
-      );
-      await cognito.send(
-        new AdminSetUserPasswordCommand({
-          UserPoolId: stack.ids.userPoolId,
-          Username: email,
-          Password: PASSWORD,
-          Permanent: true,
-        }),
-      );
-    } finally {
-      cognito.destroy();
-    }
-  }
+  await createPoolUser(stack, email);
   // The username the pool gave the user (the pool signs in by email): what passkeys are stored under.
   const { username } = await startCustomAuth(stack, email);
   expect(username).not.toBe(email);

@@ -3,10 +3,9 @@
 // restart after `kill -9` comes back on the same state and the same URLs.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 
-import { REPO_ROOT } from '../../scripts/local-stack';
+import { REPO_ROOT, freePort } from '../../scripts/local-stack';
 
 const CLIS = {
   'local-aws': join(REPO_ROOT, 'packages', 'local-aws', 'src', 'cli.ts'),
@@ -15,17 +14,7 @@ const CLIS = {
 
 export type ServerName = keyof typeof CLIS;
 
-/** A free port on 127.0.0.1, chosen before the server starts so its URL is known to the other one. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export interface ChildServerOptions {
   name: ServerName;
