@@ -16,6 +16,10 @@ export const ENV = {
   maxPasskeyAttempts: 'MAX_PASSKEY_ATTEMPTS',
   /** How long a secret read from SSM is cached, in seconds. */
   secretCacheSeconds: 'SECRET_CACHE_SECONDS',
+  /** Name of the SSM String parameter that holds the passkey mode (`on` | `login-only` | `append-only` | `off`). */
+  passkeyModeParameter: 'PASSKEY_MODE_PARAMETER',
+  /** How long the passkey mode read from SSM is cached, in seconds (how soon a flip takes effect). */
+  passkeyModeCacheSeconds: 'PASSKEY_MODE_CACHE_SECONDS',
 } as const;
 
 export type EnvKey = (typeof ENV)[keyof typeof ENV];
@@ -34,7 +38,7 @@ export type HandlerName = (typeof HANDLER_NAMES)[number];
  * schema must parse exactly its list (checked by the type of `handlerSchema` in cognito-triggers).
  */
 export const HANDLER_ENV = {
-  'define-auth-challenge': [ENV.maxPasskeyAttempts],
+  'define-auth-challenge': [ENV.maxPasskeyAttempts, ENV.passkeyModeParameter, ENV.passkeyModeCacheSeconds],
   'create-auth-challenge': [],
   'verify-auth-challenge-response': [
     ENV.corbadoProjectId,
@@ -53,6 +57,7 @@ export const ENV_DEFAULTS = {
   [ENV.corbadoTimeoutMs]: 2500,
   [ENV.maxPasskeyAttempts]: 3,
   [ENV.secretCacheSeconds]: 300,
+  [ENV.passkeyModeCacheSeconds]: 10,
 } as const satisfies Partial<Record<EnvKey, number>>;
 
 /**

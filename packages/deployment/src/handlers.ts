@@ -14,6 +14,8 @@ export interface HandlerDefinition {
   readonly environment: readonly EnvKey[];
   /** Whether it reads the Corbado API secret from SSM (its role may `ssm:GetParameter` that one parameter). */
   readonly readsCorbadoApiSecret: boolean;
+  /** Whether it reads the passkey mode from SSM (its role may `ssm:GetParameter` that one parameter). */
+  readonly readsPasskeyMode: boolean;
 }
 
 /** The three trigger functions: what the CDK construct creates and what local-aws runs. */
@@ -24,6 +26,7 @@ export const HANDLERS = {
     memoryMb: 256,
     environment: HANDLER_ENV['define-auth-challenge'],
     readsCorbadoApiSecret: false,
+    readsPasskeyMode: true,
   },
   'create-auth-challenge': {
     trigger: 'CreateAuthChallenge',
@@ -31,6 +34,7 @@ export const HANDLERS = {
     memoryMb: 256,
     environment: HANDLER_ENV['create-auth-challenge'],
     readsCorbadoApiSecret: false,
+    readsPasskeyMode: false,
   },
   'verify-auth-challenge-response': {
     trigger: 'VerifyAuthChallengeResponse',
@@ -38,6 +42,7 @@ export const HANDLERS = {
     memoryMb: 256,
     environment: HANDLER_ENV['verify-auth-challenge-response'],
     readsCorbadoApiSecret: true,
+    readsPasskeyMode: false,
   },
 } as const satisfies Record<HandlerName, HandlerDefinition>;
 

@@ -5,6 +5,7 @@ export * from './handlers';
 export * from './user-pool';
 export * from './actions-role';
 export * from './stack-values';
+export * from './operations';
 export {
   REPO_ROOT,
   TRIGGER_BUNDLE_BUDGET_BYTES,

@@ -16,6 +16,9 @@ export interface DeploymentSettings {
   corbadoTimeoutMs?: number;
   maxPasskeyAttempts?: number;
   secretCacheSeconds?: number;
+  /** @default PARAMETERS.passkeyMode */
+  passkeyModeParameter?: string;
+  passkeyModeCacheSeconds?: number;
 }
 
 /** One value per environment key, defaults filled in. */
@@ -27,6 +30,10 @@ export function environmentValues(settings: DeploymentSettings): Record<EnvKey, 
     [ENV.corbadoTimeoutMs]: String(settings.corbadoTimeoutMs ?? ENV_DEFAULTS[ENV.corbadoTimeoutMs]),
     [ENV.maxPasskeyAttempts]: String(settings.maxPasskeyAttempts ?? ENV_DEFAULTS[ENV.maxPasskeyAttempts]),
     [ENV.secretCacheSeconds]: String(settings.secretCacheSeconds ?? ENV_DEFAULTS[ENV.secretCacheSeconds]),
+    [ENV.passkeyModeParameter]: settings.passkeyModeParameter ?? PARAMETERS.passkeyMode,
+    [ENV.passkeyModeCacheSeconds]: String(
+      settings.passkeyModeCacheSeconds ?? ENV_DEFAULTS[ENV.passkeyModeCacheSeconds],
+    ),
   };
 }
 

@@ -54,6 +54,11 @@ export const APP_CLIENT = {
   tokenValidity: { accessTokenSeconds: 3600, idTokenSeconds: 3600, refreshTokenSeconds: 30 * 24 * 3600 },
   /** Sign-in uses Cognito's API, not the hosted UI: no OAuth grant, scope or callback unless configured. */
   oAuth: false,
+  /**
+   * What a signed-in user may change about themselves. `custom:passkeys_blocked` is left out: only an
+   * administrator may set it (Cognito's default would let users write every attribute).
+   */
+  writeAttributes: ['email'],
 } as const satisfies {
   explicitAuthFlows: readonly AuthFlow[];
   generateSecret: boolean;
@@ -62,12 +67,15 @@ export const APP_CLIENT = {
   authSessionValidityMinutes: number;
   tokenValidity: { accessTokenSeconds: number; idTokenSeconds: number; refreshTokenSeconds: number };
   oAuth: boolean;
+  writeAttributes: readonly string[];
 };
 
 /** SSM parameter names (their values are never part of the definition). */
 export const PARAMETERS = {
   /** The SecureString holding the Corbado API secret; the verify trigger reads it. */
   corbadoApiSecret: '/cognito-passkeys/corbado-api-secret',
+  /** The String holding the passkey mode (`PASSKEY_MODES`); define-auth-challenge and the app's server read it. */
+  passkeyMode: '/cognito-passkeys/passkey-mode',
 } as const;
 
 /** The password rules as sentences for people, in the order Cognito checks them. */
