@@ -24,13 +24,19 @@ import { ACTION_ENV } from '@cognito-passkeys/corbado-actions/contract';
 import {
   ACTION_ROLE_ACTIONS,
   ACTION_ROLE_MAX_SESSION_SECONDS,
+  DEFAULT_PASSKEY_MODE,
+  ENV,
+  ENV_DEFAULTS,
   environmentValues,
   localFunctions,
   localUserPool,
   PARAMETERS,
+  PASSKEY_MODES,
+  type PasskeyMode,
 } from '@cognito-passkeys/deployment';
 import { start as startLocalAws, type LocalAwsConfig } from '@cognito-passkeys/local-aws';
 import { start as startLocalConnect } from '@cognito-passkeys/local-connect';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const WEB_DIR = join(REPO_ROOT, 'apps', 'web');
@@ -46,8 +52,11 @@ const ACCOUNT_ID = '111111111111';
 const CORBADO_ACTIONS_PRINCIPAL = 'arn:aws:iam::222222222222:user/corbado-connect-actions';
 /** The developer's own identity in the customer's account: signs tooling's, tests' and the triggers' calls. */
 const DEVELOPER_PRINCIPAL = `arn:aws:iam::${ACCOUNT_ID}:user/local-developer`;
+/** The web app's server: may only read the passkey mode (its execution role's one permission). */
+const APP_SERVER_PRINCIPAL = `arn:aws:iam::${ACCOUNT_ID}:user/local-web-app`;
 const ACTION_ROLE_ARN = `arn:aws:iam::${ACCOUNT_ID}:role/corbado-connect-actions`;
 const USER_POOL_ARN = `arn:aws:cognito-idp:${REGION}:${ACCOUNT_ID}:userpool/${USER_POOL_ID}`;
+const PASSKEY_MODE_PARAMETER_ARN = `arn:aws:ssm:${REGION}:${ACCOUNT_ID}:parameter/${PARAMETERS.passkeyMode.replace(/^\//, '')}`;
 
 export interface LocalStackOptions {
   /** Where all state lives. @default `.data` (or DATA_DIR) */
@@ -58,6 +67,11 @@ export interface LocalStackOptions {
   appOutput?: 'inherit' | 'ignore' | ((line: string) => void);
   /** Log lines of the local servers. @default console */
   log?: (line: string) => void;
+  /**
+   * How long define-auth-challenge and the app's server cache the passkey mode, in seconds (how soon
+   * `setPasskeyMode` takes effect). @default the deployment's (ENV_DEFAULTS)
+   */
+  passkeyModeCacheSeconds?: number;
 }
 
 export interface LocalStack {
@@ -76,6 +90,10 @@ export interface LocalStack {
    * admin and SSM operations only when signed by a configured key, as AWS does.
    */
   adminCredentials: { accessKeyId: string; secretAccessKey: string };
+  /** The SSM parameter holding the passkey mode (the kill switch), and how long readers cache it. */
+  passkeyMode: { parameter: string; cacheSeconds: number };
+  /** Writes the passkey mode (PutParameter, signed with the admin credentials), as an operator flips it. */
+  setPasskeyMode(mode: PasskeyMode): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -89,6 +107,9 @@ export interface LocalSecrets {
   /** The developer principal's long-term key (`arn:aws:iam::111111111111:user/local-developer`). */
   developerAccessKeyId: string;
   developerSecretAccessKey: string;
+  /** The web app's server's key (`arn:aws:iam::111111111111:user/local-web-app`): reads the passkey mode only. */
+  appServerAccessKeyId: string;
+  appServerSecretAccessKey: string;
 }
 
 /** An access key ID in AWS's form: AKIA and 16 upper-case letters or digits. */
@@ -111,6 +132,8 @@ function localSecrets(dataDir: string): LocalSecrets {
     actionsExternalId: stored.actionsExternalId ?? randomBytes(24).toString('base64url'),
     developerAccessKeyId: stored.developerAccessKeyId ?? newAccessKeyId(),
     developerSecretAccessKey: stored.developerSecretAccessKey ?? randomBytes(30).toString('base64url'),
+    appServerAccessKeyId: stored.appServerAccessKeyId ?? newAccessKeyId(),
+    appServerSecretAccessKey: stored.appServerSecretAccessKey ?? randomBytes(30).toString('base64url'),
   };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   chmodSync(file, 0o600);
@@ -192,6 +215,8 @@ export function localAwsConfig(options: {
   secrets: LocalSecrets;
   appUrl: string;
   connectUrl: string;
+  /** @default the deployment's */
+  passkeyModeCacheSeconds?: number;
 }): LocalAwsConfig {
   const { secrets, appUrl, connectUrl } = options;
   return {
@@ -205,6 +230,10 @@ export function localAwsConfig(options: {
         corbadoProjectId: CORBADO_PROJECT_ID,
         corbadoBackendApiUrl: connectUrl,
         corbadoApiSecretParameter: PARAMETERS.corbadoApiSecret,
+        passkeyModeParameter: PARAMETERS.passkeyMode,
+        ...(options.passkeyModeCacheSeconds === undefined
+          ? {}
+          : { passkeyModeCacheSeconds: options.passkeyModeCacheSeconds }),
       }),
       { accessKeyId: secrets.developerAccessKeyId },
     ),
@@ -218,6 +247,8 @@ export function localAwsConfig(options: {
     ],
     parameters: [
       { name: PARAMETERS.corbadoApiSecret, type: 'SecureString', value: secrets.corbadoApiSecret },
+      // The kill switch starts as a deployment starts it, and keeps what an operator set across restarts.
+      { name: PARAMETERS.passkeyMode, type: 'String', value: DEFAULT_PASSKEY_MODE, overwrite: false },
     ],
     // The cross-account role as the CDK construct creates it: trusted by Corbado's principal with the
     // external ID, allowed exactly the actions' three Cognito calls on this pool.
@@ -240,6 +271,12 @@ export function localAwsConfig(options: {
         accessKeyId: secrets.developerAccessKeyId,
         secretAccessKey: secrets.developerSecretAccessKey,
         arn: DEVELOPER_PRINCIPAL,
+      },
+      {
+        accessKeyId: secrets.appServerAccessKeyId,
+        secretAccessKey: secrets.appServerSecretAccessKey,
+        arn: APP_SERVER_PRINCIPAL,
+        policy: [{ actions: ['ssm:GetParameter'], resources: [PASSKEY_MODE_PARAMETER_ARN] }],
       },
     ],
     // Only the app's pages may call it from a browser (Amplify's public Cognito operations).
@@ -268,6 +305,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const connectPort = ports.localConnect === 0 ? await freePort() : ports.localConnect;
   const connectUrl = `http://127.0.0.1:${connectPort}`;
   const log = options.log ?? ((line: string) => console.log(line));
+  const passkeyModeCacheSeconds =
+    options.passkeyModeCacheSeconds ?? ENV_DEFAULTS[ENV.passkeyModeCacheSeconds];
 
   buildWebAppIfNeeded();
   const actionScripts = await buildActionsIfNeeded();
@@ -276,7 +315,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     port: ports.localAws,
     dataDir: join(dataDir, 'local-aws'),
     log,
-    config: localAwsConfig({ secrets, appUrl, connectUrl }),
+    config: localAwsConfig({ secrets, appUrl, connectUrl, passkeyModeCacheSeconds }),
   });
 
   // What the customer sets in Corbado's console, plus what stands in for Corbado's runtime: the
@@ -342,14 +381,26 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     actionRoleArn: ACTION_ROLE_ARN,
   };
 
+  // The app's server signs its SSM reads with its own key only: no profile, session or endpoint of the
+  // developer's shell may leak in.
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_')),
+  );
   const app = spawn('npx', ['next', 'start', '--port', String(appPort), '--hostname', '127.0.0.1'], {
     cwd: WEB_DIR,
     stdio:
       typeof options.appOutput === 'function' ? ['ignore', 'pipe', 'pipe'] : (options.appOutput ?? 'inherit'),
     detached: true,
     env: {
-      ...process.env,
+      ...inherited,
       NEXT_TELEMETRY_DISABLED: '1',
+      [ENV.passkeyModeParameter]: PARAMETERS.passkeyMode,
+      [ENV.passkeyModeCacheSeconds]: String(passkeyModeCacheSeconds),
+      AWS_REGION: REGION,
+      AWS_ENDPOINT_URL_SSM: aws.url,
+      AWS_ACCESS_KEY_ID: secrets.appServerAccessKeyId,
+      AWS_SECRET_ACCESS_KEY: secrets.appServerSecretAccessKey,
+      AWS_EC2_METADATA_DISABLED: 'true',
       COGNITO_USER_POOL_ID: USER_POOL_ID,
       COGNITO_CLIENT_ID: CLIENT_ID,
       COGNITO_ENDPOINT: aws.url,
@@ -410,5 +461,30 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     { mode: 0o600 },
   );
   chmodSync(stackFile, 0o600);
-  return { urls, ids, dataDir, adminCredentials, stop };
+  const ssm = new SSMClient({
+    region: REGION,
+    endpoint: aws.url,
+    credentials: adminCredentials,
+    maxAttempts: 1,
+  });
+  const setPasskeyMode = async (mode: PasskeyMode): Promise<void> => {
+    if (!(PASSKEY_MODES as readonly string[]).includes(mode))
+      throw new Error(`not a passkey mode: ${String(mode)} (one of ${PASSKEY_MODES.join(', ')})`);
+    await ssm.send(
+      new PutParameterCommand({ Name: PARAMETERS.passkeyMode, Type: 'String', Value: mode, Overwrite: true }),
+      { abortSignal: AbortSignal.timeout(5000) },
+    );
+  };
+  return {
+    urls,
+    ids,
+    dataDir,
+    adminCredentials,
+    passkeyMode: { parameter: PARAMETERS.passkeyMode, cacheSeconds: passkeyModeCacheSeconds },
+    setPasskeyMode,
+    stop: async () => {
+      ssm.destroy();
+      await stop();
+    },
+  };
 }

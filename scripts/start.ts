@@ -17,6 +17,14 @@ console.log(`
   Admin key       ${stack.adminCredentials.accessKeyId} (arn:aws:iam::${stack.ids.accountId}:user/local-developer);
                   its secret is developerSecretAccessKey in ${join(stack.dataDir, 'secrets.json')}.
                   local-aws answers Cognito admin and SSM calls only when signed with it.
+  Passkey mode    ${stack.passkeyMode.parameter} (read every ${stack.passkeyMode.cacheSeconds} s)
+
+  The admin CLI against this stack (in another terminal):
+    export AWS_REGION=${stack.ids.region} AWS_ENDPOINT_URL=${stack.urls.localAws}
+    export AWS_ACCESS_KEY_ID=${stack.adminCredentials.accessKeyId}
+    export AWS_SECRET_ACCESS_KEY=$(node -p "require('${join(stack.dataDir, 'secrets.json')}').developerSecretAccessKey")
+    npx cognito-passkeys status --user-pool-id ${stack.ids.userPoolId} --client-id ${stack.ids.clientId}
+    npx cognito-passkeys mode set login-only
 
   Ctrl-C stops everything.
 `);

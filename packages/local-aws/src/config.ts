@@ -179,6 +179,11 @@ export const localAwsConfigSchema = z.strictObject({
         name: z.string().min(1).max(2048),
         type: z.enum(['String', 'SecureString']).default('String'),
         value: z.string().max(8192),
+        /**
+         * Whether `value` replaces the stored one at every start. `false`: written only when the parameter
+         * does not exist yet, so a value set with PutParameter survives a restart. @default true
+         */
+        overwrite: z.boolean().default(true),
       }),
     )
     .default([]),

@@ -127,7 +127,10 @@ async function openContext(
     parameterKey: Buffer.from(keyHex, 'hex'),
   };
   pools.seedPools(ctx);
-  for (const p of config.parameters) ssm.writeParameter(ctx, p.name, p.type, p.value, true);
+  for (const p of config.parameters) {
+    if (p.overwrite || store.getParameter(p.name) === undefined)
+      ssm.writeParameter(ctx, p.name, p.type, p.value, true);
+  }
   return ctx;
 }
 

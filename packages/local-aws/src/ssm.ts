@@ -39,7 +39,7 @@ function describe(ctx: Context, row: ParameterRow, withDecryption: boolean): Rec
     Value: value,
     Version: row.version,
     LastModifiedDate: row.last_modified,
-    ARN: `arn:aws:ssm:${ctx.config.region}:000000000000:parameter${path}`,
+    ARN: `arn:aws:ssm:${ctx.config.region}:${ctx.config.accountId}:parameter${path}`,
     DataType: 'text',
   };
 }

@@ -102,3 +102,37 @@ describe('restart with the same data dir', () => {
     }
   });
 });
+
+describe('seeded parameters across a restart', () => {
+  it('rewrites a parameter at every start, but one with overwrite: false only when it is missing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'local-aws-'));
+    const config = {
+      ...testConfig(),
+      parameters: [
+        { name: '/seeded/always', type: 'String' as const, value: 'seed' },
+        { name: '/seeded/once', type: 'String' as const, value: 'seed', overwrite: false },
+      ],
+    };
+    try {
+      const first = await start({ dataDir: dir, config, log: () => undefined });
+      const ssm = ssmClient(first.url);
+      for (const Name of ['/seeded/always', '/seeded/once']) {
+        expect((await ssm.send(new GetParameterCommand({ Name }))).Parameter?.Value).toBe('seed');
+        await ssm.send(new PutParameterCommand({ Name, Value: 'changed', Overwrite: true }));
+      }
+      await first.stop();
+      const second = await start({ dataDir: dir, config, log: () => undefined });
+      try {
+        const again = ssmClient(second.url);
+        const value = async (Name: string) =>
+          (await again.send(new GetParameterCommand({ Name }))).Parameter?.Value;
+        expect(await value('/seeded/always')).toBe('seed');
+        expect(await value('/seeded/once')).toBe('changed');
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
