@@ -171,21 +171,35 @@ describe('passkeys for a Cognito user, end to end', () => {
     await signOut(page);
     await page.goto(url(`/login?mode=password&email=${encodeURIComponent(email)}`));
     await page.locator('#password').fill(PASSWORD);
-    const code = await codeSentBy(stack.urls.outbox, email, async () => {
+    const first = await codeSentBy(stack.urls.outbox, email, async () => {
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await page.locator('#email-code').waitFor();
     });
+    // Where the code went, masked as Cognito masks it (`a***@e***`).
+    const form = page.getByTestId('login-email-code');
+    await expect(form.getByRole('status').innerText()).resolves.toContain(`${email[0]}***@`);
     await screenshot(page, '07-login-email-code');
 
+    // "Back" returns to the password form with the email kept; "Send a new code" sends another one.
+    await page.getByRole('button', { name: 'Back', exact: true }).click();
+    await expect(page.locator('#password-email').inputValue()).resolves.toBe(email);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.locator('#email-code').waitFor();
+    const code = await codeSentBy(stack.urls.outbox, email, async () => {
+      await page.getByRole('button', { name: 'Send a new code', exact: true }).click();
+      await form.getByText(/We sent a new sign-in code/).waitFor();
+    });
+    expect(code).not.toBe(first);
+
     // The form's own alert: Next.js's route announcer is a second role="alert" on every page.
-    const form = page.getByTestId('login-email-code');
     await page.locator('#email-code').fill(code === '000000' ? '111111' : '000000');
     await page.getByRole('button', { name: 'Confirm', exact: true }).click();
-    await form.getByRole('alert').waitFor();
+    await expect(form.getByRole('alert').evaluate((el) => el === document.activeElement)).resolves.toBe(true);
 
     await page.locator('#email-code').fill(code);
     await page.getByRole('button', { name: 'Confirm', exact: true }).click();
-    await page.waitForURL(/\/post-login/);
+    // This device holds the user's passkey already: no offer to add one again, straight to the profile.
+    await expectSignedInAs(page, email);
   });
 
   it('logs in through passkey autofill in the email field (conditional UI)', () =>
@@ -262,7 +276,7 @@ describe('passkeys for a Cognito user, end to end', () => {
 
   journey('stays signed out when the passkey ceremony is cancelled', async (tab) => {
     const { page, cdp } = tab;
-    await userWithPasskey(tab, 'cancel');
+    const email = await userWithPasskey(tab, 'cancel');
     await signOut(page);
     await page.getByText('Welcome back').waitFor();
     // The authenticator refuses user verification: the browser reports the ceremony as not allowed.
@@ -271,8 +285,11 @@ describe('passkeys for a Cognito user, end to end', () => {
       isUserVerified: false,
     });
     await page.locator('.cb-passkey-button').click();
-    // The component's answer to a cancelled ceremony: try again, or use the password.
-    await page.getByText(/confirm it.s really you/).waitFor();
+    // WebAuthn answers a closed prompt and a device without the passkey alike: straight to the password
+    // form, email kept, with the sentence that says why.
+    await page.getByTestId('login-password').waitFor();
+    await expect(page.locator('#password-email').inputValue()).resolves.toBe(email);
+    await page.getByText(/No passkey was used: this device has none for this account/).waitFor();
     expect(new URL(page.url()).pathname).toBe('/login');
     const signedIn = await page.evaluate(() =>
       Object.keys(localStorage).some(
@@ -310,5 +327,19 @@ describe('passkeys for a Cognito user, end to end', () => {
       await page.goto(url(path));
       await page.waitForURL(/\/login/);
     }
+    // The app's icon: a first visit asks for /favicon.ico.
+    const icon = await page.request.get(url('/favicon.ico'));
+    expect(icon.status()).toBe(200);
+  });
+
+  journey('keeps the typed email on the way to the password form', async ({ page }) => {
+    const email = uniqueEmail('typed');
+    await page.goto(url('/login'));
+    await page.locator('#email').fill(email);
+    await page.getByRole('button', { name: 'Sign in with password instead', exact: true }).click();
+    await expect(page.locator('#password-email').inputValue()).resolves.toBe(email);
+    await expect(page.getByRole('link', { name: 'Lost your passkey?' }).getAttribute('href')).resolves.toBe(
+      `/reset-password?email=${encodeURIComponent(email)}&reason=lost_passkey`,
+    );
   });
 });

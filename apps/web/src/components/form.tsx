@@ -1,6 +1,6 @@
 'use client';
 
-import { useState, type InputHTMLAttributes } from 'react';
+import { useEffect, useRef, useState, type InputHTMLAttributes } from 'react';
 
 import { describeAuthError } from '@/lib/auth-error-text';
 
@@ -48,11 +48,22 @@ export function CodeField({
   );
 }
 
-/** A message for the user: errors are announced (role="alert"); nothing renders without a message. */
+/**
+ * A message for the user; nothing renders without a message. An error is announced (role="alert") and
+ * takes the focus, so keyboard and screen-reader users land on it; other messages are a polite status.
+ */
 export function Alert({ kind, message }: { kind: 'error' | 'info' | 'success'; message: string | null }) {
+  const ref = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (kind === 'error' && message) ref.current?.focus();
+  }, [kind, message]);
   if (!message) return null;
-  return (
-    <p className={`alert ${kind}`} role={kind === 'error' ? 'alert' : undefined}>
+  return kind === 'error' ? (
+    <p ref={ref} className="alert error" role="alert" tabIndex={-1}>
+      {message}
+    </p>
+  ) : (
+    <p className={`alert ${kind}`} role="status">
       {message}
     </p>
   );

@@ -24,9 +24,18 @@ export function usePublicConfig(): PublicConfig {
   return useConfigContext().config;
 }
 
-/** Where the user finds the codes the app emails them, when the deployment says (else `undefined`). */
-export function useCodeDeliveryHint(): string | undefined {
-  return codeDeliveryHint(useConfigContext().local);
+/** Where the user finds the codes the app emails them, when the deployment says (else nothing). */
+export function CodeDeliveryHint() {
+  const hint = codeDeliveryHint(useConfigContext().local);
+  if (!hint) return null;
+  return (
+    <p className="hint" data-testid="code-delivery-hint">
+      {hint.text}{' '}
+      <a href={hint.url} target="_blank" rel="noreferrer">
+        Open the local outbox
+      </a>
+    </p>
+  );
 }
 
 let configuredFor: string | undefined;

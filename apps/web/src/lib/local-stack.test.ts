@@ -27,7 +27,7 @@ describe('localStackConfig', () => {
       corbadoFrontendApiUrl: 'http://127.0.0.1:9230',
       outboxUrl: 'http://127.0.0.1:9229/_local/outbox',
     });
-    expect(codeDeliveryHint(localBrowserConfig(local))).toContain('http://127.0.0.1:9229/_local/outbox');
+    expect(codeDeliveryHint(localBrowserConfig(local))?.url).toBe('http://127.0.0.1:9229/_local/outbox');
   });
 
   it('fails on a malformed URL, naming the key only', () => {

@@ -117,6 +117,8 @@ export function seedLocalFrontendApi(projectId: string, local: LocalBrowserConfi
 }
 
 /** Where the pages tell the user their emailed codes are, when no real email is sent (else nothing). */
-export function codeDeliveryHint(local: LocalBrowserConfig): string | undefined {
-  return local.outboxUrl ? `Local stack: codes are delivered to the outbox at ${local.outboxUrl}` : undefined;
+export function codeDeliveryHint(local: LocalBrowserConfig): { text: string; url: string } | undefined {
+  return local.outboxUrl
+    ? { text: 'Local stack: no email is sent; the codes are in the local outbox.', url: local.outboxUrl }
+    : undefined;
 }

@@ -83,7 +83,7 @@ export default function ProfilePage() {
             <dt>Verified</dt>
             <dd>{profile.attributes.email_verified === 'true' ? 'yes' : 'no'}</dd>
             <dt>User ID</dt>
-            <dd>{profile.attributes.sub}</dd>
+            <dd className="id">{profile.attributes.sub}</dd>
             <dt>MFA</dt>
             <dd data-testid="profile-mfa">{profile.mfa}</dd>
           </dl>

@@ -5,7 +5,10 @@ import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { Suspense, useState, type FormEvent } from 'react';
 
+import { USER_POOL } from '@cognito-passkeys/deployment/user-pool';
+
 import { Alert, CodeField, Field, useSubmit } from '@/components/form';
+import { CodeDeliveryHint } from '@/components/providers';
 
 export default function ResetPasswordPage() {
   return (
@@ -18,6 +21,8 @@ export default function ResetPasswordPage() {
 /** Why the user is here, when the login sent them (`?reason=`). */
 const REASONS: Record<string, string> = {
   reset_required: 'Your password must be reset before you can sign in again, with a passkey or a password.',
+  lost_passkey:
+    'Lost your passkey? We email you a code to set a password and sign in; then you can add a new passkey on this device.',
 };
 
 /**
@@ -85,7 +90,7 @@ function ResetPassword() {
             type="password"
             autoComplete="new-password"
             required
-            minLength={8}
+            minLength={USER_POOL.passwordPolicy.minLength}
             value={password}
             onValue={setPassword}
           />
@@ -95,6 +100,7 @@ function ResetPassword() {
           </button>
         </form>
       )}
+      <CodeDeliveryHint />
       <div className="links">
         <Link href="/login">Back to sign in</Link>
       </div>

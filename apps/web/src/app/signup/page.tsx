@@ -8,7 +8,7 @@ import { Suspense, useState, type FormEvent } from 'react';
 import { describePasswordPolicy, USER_POOL } from '@cognito-passkeys/deployment/user-pool';
 
 import { Alert, CodeField, Field, useSubmit } from '@/components/form';
-import { useCodeDeliveryHint } from '@/components/providers';
+import { CodeDeliveryHint } from '@/components/providers';
 
 /** The pool's password rules, as the deployment defines them (Cognito enforces the same). */
 const PASSWORD_POLICY = USER_POOL.passwordPolicy;
@@ -25,7 +25,6 @@ export default function SignUpPage() {
 function SignUp() {
   const router = useRouter();
   const params = useSearchParams();
-  const deliveryHint = useCodeDeliveryHint();
   const [step, setStep] = useState<'details' | 'confirm'>(
     params.get('step') === 'confirm' ? 'confirm' : 'details',
   );
@@ -132,7 +131,7 @@ function SignUp() {
           </button>
         </form>
       )}
-      {deliveryHint && <p className="hint">{deliveryHint}</p>}
+      <CodeDeliveryHint />
       <div className="links">
         <Link href="/login">I already have an account</Link>
       </div>
