@@ -10,6 +10,7 @@ describe('parseConfig', () => {
     expect(config.flags).toEqual({});
     expect(config.connectTokenLifetimeSeconds).toBe(3600);
     expect(config.maxConnectTokenLifetimeSeconds).toBe(3600);
+    expect(config.skipAppendWhen).toBe('passkey-on-device');
   });
 
   it('defaults an action to an empty environment and a 3 s timeout', () => {
@@ -34,6 +35,7 @@ describe('parseConfig', () => {
     ],
     ['an action webhook URL (no longer supported)', { actions: { preLoginUrl: 'http://127.0.0.1:1/p' } }],
     ['a loosened user verification by a wrong name', { userVerification: 'discouraged' }],
+    ['an append policy it does not know', { skipAppendWhen: 'always' }],
   ])('fails at startup on %s', (_name, overrides) => {
     const attempt = () => parseConfig({ ...testConfig(), ...overrides });
     expect(attempt).toThrow(ConfigError);

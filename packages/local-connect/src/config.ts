@@ -53,6 +53,19 @@ export const localConnectConfigSchema = z.object({
   publicUrl: httpUrl.optional(),
   /** WebAuthn user verification. `required` unless loosened by name. @default 'required' */
   userVerification: z.enum(['required', 'preferred']).default('required'),
+  /**
+   * When `append/start` offers no passkey (`attestationOptions: ""`, which both client generations read as
+   * "denied by passkey intelligence": the append component calls `onSkip`). Corbado's docs say the check
+   * weighs "whether the user already has a passkey on the device" but not how it knows; here a device is a
+   * client environment (the client's `cbo_client_handle`), and a passkey is on it once it was created or
+   * used there.
+   * - `passkey-on-device`: skip when one of the user's passkeys was created or used in this client environment;
+   * - `any-passkey`: skip when the user has any passkey at all;
+   * - `never`: always offer (the authenticator's `excludeCredentials` still refuses a second passkey).
+   * An append the user asked for (`forcePasskeyAppend`, the passkey list's "Add a passkey") is always offered.
+   * @default 'passkey-on-device'
+   */
+  skipAppendWhen: z.enum(['passkey-on-device', 'any-passkey', 'never']).default('passkey-on-device'),
   /** Flags returned by the `*\/init` calls, over the defaults (`conditional-ui-allowed: 'true'`). */
   flags: z.record(z.string(), z.string()).default({}),
   /** Lifetime of a connect token when the request names none. @default 3600 */

@@ -447,6 +447,77 @@ describe('Frontend API', () => {
     });
   });
 
+  it('tells two passkeys of an unknown authenticator apart by dates, browser, OS and sync state', async () => {
+    const t = await setup();
+    const CHROME_ON_LINUX =
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+    const FIREFOX_ON_WINDOWS =
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0';
+    const register = async (model: { backupEligible?: boolean }, userAgent: string) => {
+      const started = await t.appendStart();
+      const attestationResponse = t.authenticator.create(started.options, { origin: ORIGIN, ...model });
+      const res = await t.post(
+        'append/finish',
+        { attestationResponse },
+        { processId: started.processId, userAgent },
+      );
+      expect(res.status).toBe(200);
+    };
+    const list = async () => {
+      const listToken = await t.backend.createConnectToken('passkey-list', { identifier: USERNAME });
+      return (await t.post('manage/list', { connectToken: listToken })).body.passkeys as {
+        created: string;
+        lastUsed: string;
+        createdMs: number;
+        lastUsedMs: number;
+        backupState: boolean;
+      }[];
+    };
+    // Both without an AAGUID (as Chrome's virtual authenticator): one name, "Passkey", for both.
+    await register({ backupEligible: true }, CHROME_ON_LINUX);
+    t.advance(86_400);
+    await register({}, FIREFOX_ON_WINDOWS);
+    t.advance(3_600);
+
+    // The first one is used to sign in, after its provider has backed it up (BS now set).
+    t.authenticator.credentials[0]!.backup.state = true;
+    const { processId, res } = await t.loginStart();
+    const assertionResponse = t.authenticator.get(res.body.assertionOptions as string, {
+      origin: ORIGIN,
+      credentialId: t.authenticator.credentials[0]!.id.toString('base64url'),
+    });
+    const finish = await t.post('login/finish', { isConditionalUI: false, assertionResponse }, { processId });
+    expect(finish.status).toBe(200);
+
+    const [first, second] = (await list()) as [
+      Awaited<ReturnType<typeof list>>[number],
+      Awaited<ReturnType<typeof list>>[number],
+    ];
+    expect(first).toMatchObject({
+      aaguidDetails: { name: 'Passkey' },
+      sourceBrowser: 'Chrome',
+      sourceOS: 'Linux',
+      backupEligible: true,
+      backupState: true,
+    });
+    expect(second).toMatchObject({
+      aaguidDetails: { name: 'Passkey' },
+      sourceBrowser: 'Firefox',
+      sourceOS: 'Windows',
+      backupEligible: false,
+      backupState: false,
+    });
+    // Created a day apart; the first was last used an hour after the second was made, the second never
+    // (the clock is real time moved by hand, so each gap also holds the few ms the requests took).
+    const about = (ms: number) => ({ asymmetricMatch: (v: number) => v >= ms && v < ms + 60_000 });
+    expect(second.createdMs - first.createdMs).toEqual(about(86_400_000));
+    expect(first.lastUsedMs - second.createdMs).toEqual(about(3_600_000));
+    expect(first.lastUsedMs - first.createdMs).toEqual(about(90_000_000));
+    expect(second.lastUsedMs).toBe(second.createdMs);
+    expect(new Date(first.lastUsed).getTime()).toBe(Math.floor(first.lastUsedMs / 1000) * 1000);
+    expect(new Date(second.created).getTime()).toBe(Math.floor(second.createdMs / 1000) * 1000);
+  });
+
   it('lists passkeys with dates and arrays the client formats, and deletes by id', async () => {
     const t = await setup();
     await t.append();
@@ -503,6 +574,193 @@ describe('Frontend API', () => {
     expect(await second.backend.verifySignedPasskeyData(finish.body.session as string, USERNAME)).toBe(
       'success',
     );
+  });
+
+  describe('the append offer', () => {
+    /** One browser profile: the client environment handle it keeps, as the client keeps it in localStorage. */
+    function device(t: Awaited<ReturnType<typeof setup>>, sdkVersion = '2.18.0') {
+      let handle: string | undefined;
+      return {
+        get handle() {
+          return handle;
+        },
+        async init(kind: 'login' | 'append' | 'manage') {
+          const res = await t.post(
+            `${kind}/init`,
+            { clientInformation: handle ? { clientEnvHandle: handle } : {}, flags: {} },
+            { sdkVersion },
+          );
+          expect(res.status).toBe(200);
+          if (typeof res.body.newClientEnvHandle === 'string') handle = res.body.newClientEnvHandle;
+          return res.body;
+        },
+        /** append/init then append/start, as CorbadoConnectAppend runs them on the post-login page. */
+        async appendStart(token: string, forcePasskeyAppend?: boolean) {
+          const processId = (await this.init('append')).processID as string;
+          const res = await t.post(
+            'append/start',
+            { appendTokenValue: token, loadedMs: 1, ...(forcePasskeyAppend ? { forcePasskeyAppend } : {}) },
+            { processId, sdkVersion },
+          );
+          expect(res.status).toBe(200);
+          return { processId, body: res.body, options: res.body.attestationOptions as string };
+        },
+        async append() {
+          const token = await t.backend.createConnectToken('passkey-append', {
+            identifier: USERNAME,
+            displayName: EMAIL,
+          });
+          const started = await this.appendStart(token);
+          expect(started.options).not.toBe('');
+          const attestationResponse = t.authenticator.create(started.options, { origin: ORIGIN });
+          const res = await t.post(
+            'append/finish',
+            { attestationResponse },
+            { processId: started.processId, sdkVersion },
+          );
+          expect(res.status).toBe(200);
+          return (JSON.parse(attestationResponse) as { id: string }).id;
+        },
+        async login(credentialId: string) {
+          const processId = (await this.init('login')).token as string;
+          const start = await t.post(
+            'login/start',
+            { identifier: USERNAME, source: 'text-field', loadedMs: 1 },
+            { processId, sdkVersion },
+          );
+          const assertionResponse = t.authenticator.get(start.body.assertionOptions as string, {
+            origin: ORIGIN,
+            credentialId,
+          });
+          const finish = await t.post(
+            'login/finish',
+            { isConditionalUI: false, assertionResponse },
+            { processId, sdkVersion },
+          );
+          expect(finish.status).toBe(200);
+        },
+      };
+    }
+
+    const appendToken = (t: Awaited<ReturnType<typeof setup>>) =>
+      t.backend.createConnectToken('passkey-append', { identifier: USERNAME, displayName: EMAIL });
+
+    it('gives a browser profile a client environment handle once, and a new one for a handle it never issued', async () => {
+      const t = await setup();
+      const first = await t.post('login/init', { clientInformation: {}, flags: {} });
+      const handle = first.body.newClientEnvHandle as string;
+      expect(handle).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+      for (const kind of ['login', 'append', 'manage']) {
+        const again = await t.post(`${kind}/init`, {
+          clientInformation: { clientEnvHandle: handle },
+          flags: {},
+        });
+        expect(again.status).toBe(200);
+        expect(again.body).not.toHaveProperty('newClientEnvHandle');
+      }
+      for (const foreign of ['not-issued-here', 'x'.repeat(500), 42]) {
+        const res = await t.post('append/init', {
+          clientInformation: { clientEnvHandle: foreign },
+          flags: {},
+        });
+        expect(res.status).toBe(200);
+        expect(res.body.newClientEnvHandle).toEqual(expect.any(String));
+        expect(res.body.newClientEnvHandle).not.toBe(handle);
+      }
+    });
+
+    it.each(['2.18.0', '3.5.0'])(
+      'offers no second passkey on a device that holds one of the user, with web-core %s',
+      async (sdkVersion) => {
+        const t = await setup();
+        const laptop = device(t, sdkVersion);
+        await laptop.append();
+
+        // Signed in again with the password on the same browser profile: nothing to offer.
+        const token = await appendToken(t);
+        const again = await laptop.appendStart(token);
+        expect(again.body).toEqual({
+          attestationOptions: '',
+          variant: 'default',
+          isRestrictedBrowser: false,
+          autoAppend: false,
+          conditionalAppend: false,
+        });
+        expect(t.logs.events).toContainEqual(
+          expect.objectContaining({ event: 'append_skipped', reason: 'passkey_on_device' }),
+        );
+
+        // Another browser profile is offered one, with the same (unspent) token, excluding the first passkey.
+        const phone = device(t, sdkVersion);
+        const offered = await phone.appendStart(token);
+        const { publicKey } = JSON.parse(offered.options) as {
+          publicKey: { excludeCredentials: { id: string }[] };
+        };
+        expect(publicKey.excludeCredentials.map((c) => c.id)).toEqual([
+          t.authenticator.credentials[0]!.id.toString('base64url'),
+        ]);
+
+        // Asked for by the user (the passkey list's "Add a passkey"), it is offered on the laptop too.
+        const forced = await laptop.appendStart(await appendToken(t), true);
+        expect(forced.options).not.toBe('');
+      },
+    );
+
+    it('counts a synced passkey used on a device as on that device, and forgets a deleted one', async () => {
+      const t = await setup();
+      const laptop = device(t);
+      const credentialId = await laptop.append();
+      const tablet = device(t);
+      expect((await tablet.appendStart(await appendToken(t))).options).not.toBe('');
+
+      // The passkey synced to the tablet and signed in there: the tablet holds it now.
+      await tablet.login(credentialId);
+      expect((await tablet.appendStart(await appendToken(t))).options).toBe('');
+
+      const listToken = await t.backend.createConnectToken('passkey-list', { identifier: USERNAME });
+      const [passkey] = (await t.post('manage/list', { connectToken: listToken })).body.passkeys as {
+        id: string;
+      }[];
+      const deleteToken = await t.backend.createConnectToken('passkey-delete', { identifier: USERNAME });
+      const deleted = await t.post('manage/delete', { connectToken: deleteToken, credentialID: passkey!.id });
+      expect(deleted.status).toBe(200);
+      expect((await laptop.appendStart(await appendToken(t))).options).not.toBe('');
+      expect((await tablet.appendStart(await appendToken(t))).options).not.toBe('');
+    });
+
+    it('keeps what a device holds across a restart with a data dir', async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'local-connect-env-'));
+      cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
+      const first = await setup({}, dataDir);
+      const laptop = device(first);
+      await laptop.append();
+      await first.server.stop();
+
+      const second = await setup({}, dataDir);
+      const handle = laptop.handle as string;
+      const init = await second.post('append/init', {
+        clientInformation: { clientEnvHandle: handle },
+        flags: {},
+      });
+      expect(init.body).not.toHaveProperty('newClientEnvHandle');
+      const start = await second.post(
+        'append/start',
+        { appendTokenValue: await appendToken(second), loadedMs: 1 },
+        { processId: init.body.processID as string },
+      );
+      expect(start.body.attestationOptions).toBe('');
+    });
+
+    it.each([
+      ['never', 'offers one on the device that holds a passkey', true, true],
+      ['any-passkey', 'offers none on any device once the user has one', false, false],
+    ] as const)('with skipAppendWhen %s %s', async (skipAppendWhen, _what, laptopOffered, phoneOffered) => {
+      const t = await setup({ skipAppendWhen });
+      const laptop = device(t);
+      await laptop.append();
+      expect((await laptop.appendStart(await appendToken(t))).options !== '').toBe(laptopOffered);
+      expect((await device(t).appendStart(await appendToken(t))).options !== '').toBe(phoneOffered);
+    });
   });
 
   describe('actions', () => {

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,6 +87,75 @@ describe('Store', () => {
     store.putChallenge({ ...CHALLENGE, expiresMs: 5000 });
     store.purgeExpired(6000);
     expect(store.takeChallenge('proc-1', 'login', 'abc')).toBeUndefined();
+  });
+
+  it('keeps a client environment while a process or a passkey refers to it, and only then', () => {
+    store = new Store();
+    const user = store.insertUser({
+      id: 'usr-1',
+      username: 'user-1',
+      displayName: 'jane@example.com',
+      webauthnUserId: 'dXNlcg',
+      createdMs: 0,
+    });
+    store.insertCredential({
+      id: 'pky-1',
+      userId: user.id,
+      credentialId: 'Y3JlZA',
+      publicKey: new Uint8Array([1]),
+      counter: 0,
+      transports: [],
+      aaguid: '00000000-0000-0000-0000-000000000000',
+      attestationType: 'none',
+      backupEligible: false,
+      backupState: false,
+      sourceOs: 'Linux',
+      sourceBrowser: 'Chrome',
+      createdMs: 0,
+      lastUsedMs: 0,
+    });
+    for (const env of ['env-seen', 'env-in-process', 'env-unused']) store.insertClientEnv(env, 0);
+    store.insertProcess({ id: 'proc-1', expires: 10_000, clientEnvId: 'env-in-process' });
+    store.recordCredentialSeen('pky-1', 'env-seen', 0);
+    expect(store.userHasCredentialSeenIn(user.id, 'env-seen')).toBe(true);
+    expect(store.userHasCredentialSeenIn(user.id, 'env-in-process')).toBe(false);
+
+    store.purgeExpired(120_000);
+    expect(['env-seen', 'env-in-process', 'env-unused'].map((e) => store.clientEnvExists(e))).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    // The process expires; deleting the passkey drops what it left in its environment.
+    store.purgeExpired(20_000_000);
+    expect(store.clientEnvExists('env-in-process')).toBe(false);
+    store.deleteCredentialOfUser(user.id, 'pky-1');
+    expect(store.userHasCredentialSeenIn(user.id, 'env-seen')).toBe(false);
+    store.purgeExpired(20_000_000);
+    expect(store.clientEnvExists('env-seen')).toBe(false);
+  });
+
+  it('opens a data dir of an older version, whose processes had no client environment', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'local-connect-store-'));
+    try {
+      const old = new Database(join(dir, DATABASE_FILE));
+      old.exec('CREATE TABLE processes (id TEXT PRIMARY KEY, expires INTEGER NOT NULL)');
+      old.prepare('INSERT INTO processes (id, expires) VALUES (?, ?)').run('proc-old', 2_000_000_000);
+      old.close();
+      store = new Store(dir);
+      expect(store.processById('proc-old')).toEqual({
+        id: 'proc-old',
+        expires: 2_000_000_000,
+        clientEnvId: null,
+      });
+      store.insertClientEnv('env-1', 0);
+      store.extendProcess('proc-old', 2_000_000_100, 'env-1');
+      expect(store.processById('proc-old')?.clientEnvId).toBe('env-1');
+    } finally {
+      store.close();
+      store = new Store();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe('file modes', () => {

@@ -50,6 +50,11 @@ export interface ProcessRow {
   id: string;
   /** Unix seconds. */
   expires: number;
+  /**
+   * The client environment (browser profile) the process was opened from: the handle the client keeps in
+   * `localStorage.cbo_client_handle` and sends with every init (`clientInformation.clientEnvHandle`).
+   */
+  clientEnvId: string | null;
 }
 
 export type ChallengePurpose = 'login' | 'conditional-ui' | 'append';
@@ -80,7 +85,13 @@ CREATE INDEX IF NOT EXISTS credentials_user ON credentials(user_id);
 CREATE TABLE IF NOT EXISTS connect_tokens (
   id TEXT PRIMARY KEY, secret TEXT NOT NULL UNIQUE, type TEXT NOT NULL, identifier TEXT NOT NULL,
   display_name TEXT NOT NULL, expires INTEGER NOT NULL, status TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS processes (id TEXT PRIMARY KEY, expires INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS processes (id TEXT PRIMARY KEY, expires INTEGER NOT NULL, client_env_id TEXT);
+CREATE TABLE IF NOT EXISTS client_envs (id TEXT PRIMARY KEY, created_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS credential_client_envs (
+  credential_id TEXT NOT NULL REFERENCES credentials(id) ON DELETE CASCADE,
+  client_env_id TEXT NOT NULL REFERENCES client_envs(id) ON DELETE CASCADE,
+  last_seen_ms INTEGER NOT NULL, PRIMARY KEY (credential_id, client_env_id));
+CREATE INDEX IF NOT EXISTS credential_client_envs_env ON credential_client_envs(client_env_id);
 CREATE TABLE IF NOT EXISTS challenges (
   id TEXT PRIMARY KEY, process_id TEXT NOT NULL, purpose TEXT NOT NULL, challenge TEXT NOT NULL,
   user_id TEXT, identifier_value TEXT NOT NULL, connect_token_id TEXT, expires_ms INTEGER NOT NULL);
@@ -163,6 +174,14 @@ function openDatabaseFile(dataDir: string): Database.Database {
   return db;
 }
 
+/** Brings a database written by an older version up to SCHEMA (CREATE … IF NOT EXISTS adds no columns). */
+function migrate(db: Database.Database): void {
+  const columns = db.pragma('table_info(processes)') as { name: string }[];
+  if (!columns.some((c) => c.name === 'client_env_id')) {
+    db.exec('ALTER TABLE processes ADD COLUMN client_env_id TEXT');
+  }
+}
+
 function prepareStatements(db: Database.Database) {
   return {
     userByUsername: db.prepare<[string], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE username = ?`),
@@ -201,9 +220,32 @@ function prepareStatements(db: Database.Database) {
     consumeConnectToken: db.prepare<[string]>(
       "UPDATE connect_tokens SET status = 'consumed' WHERE id = ? AND status = 'initial'",
     ),
-    insertProcess: db.prepare<[string, number]>('INSERT INTO processes (id, expires) VALUES (?, ?)'),
-    extendProcess: db.prepare<[number, string]>('UPDATE processes SET expires = ? WHERE id = ?'),
-    processById: db.prepare<[string], ProcessRow>('SELECT id, expires FROM processes WHERE id = ?'),
+    insertProcess: db.prepare<[string, number, string | null]>(
+      'INSERT INTO processes (id, expires, client_env_id) VALUES (?, ?, ?)',
+    ),
+    extendProcess: db.prepare<[number, string | null, string]>(
+      'UPDATE processes SET expires = ?, client_env_id = ? WHERE id = ?',
+    ),
+    processById: db.prepare<[string], ProcessRow>(
+      'SELECT id, expires, client_env_id AS clientEnvId FROM processes WHERE id = ?',
+    ),
+    clientEnvExists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM client_envs WHERE id = ?'),
+    insertClientEnv: db.prepare<[string, number]>('INSERT INTO client_envs (id, created_ms) VALUES (?, ?)'),
+    recordCredentialSeen: db.prepare<[string, string, number]>(
+      `INSERT INTO credential_client_envs (credential_id, client_env_id, last_seen_ms) VALUES (?, ?, ?)
+       ON CONFLICT (credential_id, client_env_id) DO UPDATE SET last_seen_ms = excluded.last_seen_ms`,
+    ),
+    userHasCredentialSeenIn: db.prepare<[string, string], { one: number }>(
+      `SELECT 1 AS one FROM credentials c JOIN credential_client_envs e ON e.credential_id = c.id
+       WHERE c.user_id = ? AND e.client_env_id = ? LIMIT 1`,
+    ),
+    // A client environment no passkey was seen in and no process names is worth nothing: its client
+    // gets a new handle at its next init.
+    purgeClientEnvs: db.prepare<[number]>(
+      `DELETE FROM client_envs WHERE created_ms < ?
+         AND id NOT IN (SELECT client_env_id FROM credential_client_envs)
+         AND id NOT IN (SELECT client_env_id FROM processes WHERE client_env_id IS NOT NULL)`,
+    ),
     deleteChallengesOfProcess: db.prepare<[string]>('DELETE FROM challenges WHERE process_id = ?'),
     deleteProcess: db.prepare<[string]>('DELETE FROM processes WHERE id = ?'),
     purgeChallenges: db.prepare<[number]>('DELETE FROM challenges WHERE expires_ms < ?'),
@@ -249,6 +291,7 @@ export class Store {
     this.db = dataDir ? openDatabaseFile(dataDir) : new Database(':memory:');
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA);
+    migrate(this.db);
     this.sql = prepareStatements(this.db);
     this.deleteProcessTx = this.db.transaction((id: string) => {
       this.sql.deleteChallengesOfProcess.run(id);
@@ -344,11 +387,12 @@ export class Store {
   // processes
 
   insertProcess(p: ProcessRow): void {
-    this.sql.insertProcess.run(p.id, p.expires);
+    this.sql.insertProcess.run(p.id, p.expires, p.clientEnvId);
   }
 
-  extendProcess(id: string, expires: number): void {
-    this.sql.extendProcess.run(expires, id);
+  /** Extends a process and binds it to the client environment of the init that extended it. */
+  extendProcess(id: string, expires: number, clientEnvId: string | null): void {
+    this.sql.extendProcess.run(expires, clientEnvId, id);
   }
 
   processById(id: string): ProcessRow | undefined {
@@ -359,12 +403,36 @@ export class Store {
     this.deleteProcessTx(id);
   }
 
-  /** Drops expired processes, challenges and used JTIs (those can no longer be replayed anyway). */
+  /**
+   * Drops expired processes, challenges and used JTIs (those can no longer be replayed anyway), and client
+   * environments older than a minute that neither a process nor a passkey refers to.
+   */
   purgeExpired(nowMs: number): void {
     const nowS = Math.floor(nowMs / 1000);
     this.sql.purgeChallenges.run(nowMs);
     this.sql.purgeProcesses.run(nowS);
     this.sql.purgeJtis.run(nowS - 60);
+    this.sql.purgeClientEnvs.run(nowMs - 60_000);
+  }
+
+  // client environments (the browser profiles the client's `cbo_client_handle` names)
+
+  clientEnvExists(id: string): boolean {
+    return this.sql.clientEnvExists.get(id) !== undefined;
+  }
+
+  insertClientEnv(id: string, createdMs: number): void {
+    this.sql.insertClientEnv.run(id, createdMs);
+  }
+
+  /** Remembers that the passkey was created or used in the client environment. */
+  recordCredentialSeen(credentialId: string, clientEnvId: string, seenMs: number): void {
+    this.sql.recordCredentialSeen.run(credentialId, clientEnvId, seenMs);
+  }
+
+  /** Whether any passkey of the user was created or used in the client environment. */
+  userHasCredentialSeenIn(userId: string, clientEnvId: string): boolean {
+    return this.sql.userHasCredentialSeenIn.get(userId, clientEnvId) !== undefined;
   }
 
   // challenges (found by process, purpose and value: a client that ran two inits or starts at once

@@ -6,7 +6,7 @@ import { nowSeconds, type ServerDeps } from '../context';
 import { ActionError, RequestError } from '../errors';
 import { header, readJson } from '../http';
 import { newId, randomToken } from '../ids';
-import type { ConnectTokenRow, CredentialRow, UserRow } from '../store';
+import type { ConnectTokenRow, CredentialRow, ProcessRow, UserRow } from '../store';
 import {
   parseRegistrationResponse,
   registrationOptions,
@@ -52,11 +52,46 @@ function userForAppend(deps: ServerDeps, token: ConnectTokenRow): UserRow {
   return deps.store.insertUser(user);
 }
 
+/** Why append/start offers no passkey to this user in this process, if it offers none. */
+function appendSkipReason(
+  deps: ServerDeps,
+  user: UserRow,
+  process: ProcessRow,
+  forced: boolean,
+): 'passkey_on_device' | 'has_passkey' | undefined {
+  if (forced) return undefined;
+  switch (deps.config.skipAppendWhen) {
+    case 'never':
+      return undefined;
+    case 'any-passkey':
+      return deps.store.credentialsOfUser(user.id).length > 0 ? 'has_passkey' : undefined;
+    case 'passkey-on-device':
+      return process.clientEnvId && deps.store.userHasCredentialSeenIn(user.id, process.clientEnvId)
+        ? 'passkey_on_device'
+        : undefined;
+  }
+}
+
+/** The answer both client generations read as "no passkey to create here" (0.2.4: DeniedByPasskeyIntel). */
+const NO_APPEND = {
+  attestationOptions: '',
+  variant: 'default',
+  isRestrictedBrowser: false,
+  autoAppend: false,
+  conditionalAppend: false,
+} as const;
+
 export async function appendStart(deps: ServerDeps, req: IncomingMessage) {
   const body = await readJson(req, appendStartSchema);
   const process = requireProcess(deps, req);
   const token = requireConnectToken(deps, body.appendTokenValue, 'passkey-append');
   const user = userForAppend(deps, token);
+  const skip = appendSkipReason(deps, user, process, body.forcePasskeyAppend === true);
+  if (skip) {
+    // The token stays unused: the app may offer the append again elsewhere with it.
+    deps.log({ level: 'info', event: 'append_skipped', userId: user.id, reason: skip });
+    return NO_APPEND;
+  }
   const options = await registrationOptions(deps.config, user, deps.store.credentialsOfUser(user.id));
   deps.store.putChallenge({
     id: newId('was'),
@@ -122,6 +157,7 @@ export async function appendFinish(deps: ServerDeps, req: IncomingMessage) {
   const stored = deps.store.db.transaction(() => {
     if (!deps.store.consumeConnectToken(token.id)) return false;
     deps.store.insertCredential(credential);
+    if (process.clientEnvId) deps.store.recordCredentialSeen(credential.id, process.clientEnvId, nowMs);
     return true;
   })();
   if (!stored) throw new RequestError('invalid_connect_token', 'the append token is no longer valid');

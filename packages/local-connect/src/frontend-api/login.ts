@@ -48,8 +48,8 @@ const loginFinishSchema = z.object({
 });
 
 export async function loginInit(deps: ServerDeps, req: IncomingMessage) {
-  await readJson(req, initSchema);
-  const process = openProcess(deps, req);
+  const body = await readJson(req, initSchema);
+  const { process, newClientEnvHandle } = openProcess(deps, req, body);
   const currentFlags = flags(deps);
   let conditionalUIChallenge: string | undefined;
   if (currentFlags[CONDITIONAL_UI_FLAG] === 'true') {
@@ -74,6 +74,7 @@ export async function loginInit(deps: ServerDeps, req: IncomingMessage) {
     loginAllowed: true,
     ...(conditionalUIChallenge ? { conditionalUIChallenge } : {}),
     flags: currentFlags,
+    ...(newClientEnvHandle ? { newClientEnvHandle } : {}),
   };
 }
 
@@ -259,12 +260,11 @@ export async function loginFinish(deps: ServerDeps, req: IncomingMessage) {
   }
 
   const info = await verifyAuthentication(deps.config, response, challenge.challenge, credential);
-  deps.store.recordCredentialUse(
-    credential.id,
-    info.newCounter,
-    info.credentialBackedUp,
-    deps.now().getTime(),
-  );
+  const usedMs = deps.now().getTime();
+  deps.store.recordCredentialUse(credential.id, info.newCounter, info.credentialBackedUp, usedMs);
+  // The passkey is available in this browser profile now (made here, or synced to it): append/start
+  // reads this to decide whether to offer another one here.
+  if (process.clientEnvId) deps.store.recordCredentialSeen(credential.id, process.clientEnvId, usedMs);
 
   const jwt = await deps.signer.sign({
     userId: user.id,

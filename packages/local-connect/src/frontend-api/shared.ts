@@ -41,6 +41,7 @@ export const initSchema = z.object({
   flags: z.record(z.string(), z.string()).optional(),
   invitationToken: z.string().max(1024).optional(),
 });
+export type InitRequest = z.output<typeof initSchema>;
 
 export function flags(deps: ServerDeps): Record<string, string> {
   return { [CONDITIONAL_UI_FLAG]: 'true', ...deps.config.flags };
@@ -67,35 +68,64 @@ export function passkeyOperation(
   };
 }
 
-/** Reuses the live process named by `x-corbado-process-id`, or opens a new one; each init extends it. */
 /** append/init and manage/init: a process for the ceremony, with its own `…Allowed` flag. */
 export async function ceremonyInit<Allowed extends 'appendAllowed' | 'manageAllowed'>(
   deps: ServerDeps,
   req: IncomingMessage,
   allowed: Allowed,
 ) {
-  await readJson(req, initSchema);
-  const process = openProcess(deps, req);
+  const body = await readJson(req, initSchema);
+  const { process, newClientEnvHandle } = openProcess(deps, req, body);
   return {
     processID: process.id,
     expiresAt: process.expires,
     frontendApiUrl: deps.frontendApiUrl(),
     ...({ [allowed]: true } as Record<Allowed, true>),
     flags: flags(deps),
+    ...(newClientEnvHandle ? { newClientEnvHandle } : {}),
   };
 }
 
-export function openProcess(deps: ServerDeps, req: IncomingMessage): ProcessRow {
+/**
+ * The client environment an init comes from: the one its `clientEnvHandle` names, or, when it sends none
+ * or one this server never issued (cleared storage, another server's), a new one whose handle the init
+ * answers as `newClientEnvHandle` (both client generations then store it: 2.18.0 and 3.5.0
+ * `ConnectService.*Init`, "if the backend decides that a new client handle is needed").
+ */
+function clientEnvOf(deps: ServerDeps, init: InitRequest): { id: string; issued: boolean } {
+  // The handle this server issued as `newClientEnvHandle`; the client keeps it in localStorage
+  // (2.18.0 `cbo_client_handle`, 3.5.0 `cbo_client_handle-<projectId>`) and sends it with every init.
+  // Anything else in its place (another server's, a non-string) only earns a new handle.
+  const handle = init.clientInformation?.clientEnvHandle;
+  if (typeof handle === 'string' && handle.length <= 64 && deps.store.clientEnvExists(handle)) {
+    return { id: handle, issued: false };
+  }
+  const id = randomToken(24);
+  deps.store.insertClientEnv(id, deps.now().getTime());
+  return { id, issued: true };
+}
+
+/**
+ * Reuses the live process named by `x-corbado-process-id`, or opens a new one; each init extends it and
+ * binds it to the client environment it came from.
+ */
+export function openProcess(
+  deps: ServerDeps,
+  req: IncomingMessage,
+  init: InitRequest,
+): { process: ProcessRow; newClientEnvHandle?: string } {
   const expires = nowSeconds(deps) + deps.config.processLifetimeSeconds;
+  const env = clientEnvOf(deps, init);
+  const newClientEnvHandle = env.issued ? env.id : undefined;
   const id = header(req, 'x-corbado-process-id');
   const existing = id ? deps.store.processById(id) : undefined;
   if (existing && existing.expires > nowSeconds(deps)) {
-    deps.store.extendProcess(existing.id, expires);
-    return { id: existing.id, expires };
+    deps.store.extendProcess(existing.id, expires, env.id);
+    return { process: { id: existing.id, expires, clientEnvId: env.id }, newClientEnvHandle };
   }
-  const process = { id: randomToken(15), expires };
+  const process = { id: randomToken(15), expires, clientEnvId: env.id };
   deps.store.insertProcess(process);
-  return process;
+  return { process, newClientEnvHandle };
 }
 
 /** The live process a start/finish call belongs to; its challenges are bound to it. */
