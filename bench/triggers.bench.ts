@@ -37,13 +37,14 @@ const { user, system } = process.cpuUsage(cpu);
 process.stdout.write(performance.now() + ' ' + (user + system) / 1000);
 `;
 
-/** The verify handler's configuration (parsed at init); no call is made, so no value needs to work. */
+/** The handlers' configuration (parsed at init); no call is made, so no value needs to work. */
 const CHILD_ENV = {
   ...process.env,
   AWS_REGION: 'us-east-1',
   [ENV.corbadoProjectId]: 'pro-bench',
   [ENV.corbadoBackendApiUrl]: 'https://backendapi.cloud.corbado.io',
   [ENV.corbadoApiSecretParameter]: '/bench/corbado-api-secret',
+  [ENV.passkeyModeParameter]: '/bench/passkey-mode',
 };
 
 const execFileAsync = promisify(execFile);

@@ -6,6 +6,9 @@ export { PASSKEY_CHALLENGE_METADATA, PASSKEY_PUBLIC_PARAMETERS } from './logic/p
 export { MAX_ANSWER_BYTES, verifyPasskeyAnswer, type AnswerOutcome } from './logic/verify-passkey-answer';
 export { corbadoBackendFromSecret, type CorbadoBackendFactory } from './logic/verify-passkey-answer';
 export { createLogger, type LogPort } from './logger';
+export { createTriggerMetrics, type TriggerMetrics } from './metrics';
+export { passkeyModeSource, type PasskeyModeSource } from './passkey-mode';
+export { ssmParameterReader, ssmSecret, type SecretSource } from './ssm-parameter';
 export {
   createCreateAuthChallengeHandler,
   createDefineAuthChallengeHandler,

@@ -1,3 +1,5 @@
+import { PASSKEYS_BLOCKED_ATTRIBUTE, passkeyLoginAllowed } from '@cognito-passkeys/deployment/operations';
+import { CorbadoBackendError } from '@cognito-passkeys/corbado-backend';
 import type {
   CreateAuthChallengeTriggerHandler,
   DefineAuthChallengeTriggerHandler,
@@ -6,27 +8,47 @@ import type {
 
 import type { DefineConfig } from './config/env';
 import { describeError, type LogPort } from './logger';
-import { decideNextChallenge } from './logic/decide-next-challenge';
+import { applyPasskeyMode, decideNextChallenge, needsPasskeyMode } from './logic/decide-next-challenge';
 import { PASSKEY_CHALLENGE_METADATA, PASSKEY_PUBLIC_PARAMETERS } from './logic/passkey-challenge';
 import { verifyPasskeyAnswer, type CorbadoBackendFactory } from './logic/verify-passkey-answer';
+import type { TriggerMetrics } from './metrics';
+import type { PasskeyModeSource } from './passkey-mode';
 
-/** Define auth challenge: orchestrates the flow (see decideNextChallenge). */
+/**
+ * Define auth challenge: orchestrates the flow (see decideNextChallenge), under the kill switch (the
+ * passkey mode, read only for a sign-in that would go on).
+ */
 export function createDefineAuthChallengeHandler(
-  config: DefineConfig,
-  logger: Pick<LogPort, 'info'>,
+  config: Pick<DefineConfig, 'maxPasskeyAttempts'>,
+  ports: {
+    logger: Pick<LogPort, 'info'>;
+    passkeyMode: PasskeyModeSource;
+    metrics: TriggerMetrics;
+  },
 ): DefineAuthChallengeTriggerHandler {
-  return async (event) => {
-    const next = decideNextChallenge(event.request.session ?? [], config.maxPasskeyAttempts);
-    event.response.issueTokens = next.kind === 'issue_tokens';
-    event.response.failAuthentication = next.kind === 'fail';
-    if (next.kind === 'challenge') event.response.challengeName = 'CUSTOM_CHALLENGE';
-    logger.info('define-auth-challenge', {
-      next: next.kind,
-      ...(next.kind === 'fail' ? { reason: next.reason } : {}),
-      attempts: event.request.session?.length ?? 0,
+  const { logger, passkeyMode, metrics } = ports;
+  return (event, context) =>
+    metrics.invocation(context?.functionName, async () => {
+      const session = event.request.session ?? [];
+      let next = decideNextChallenge(session, config.maxPasskeyAttempts);
+      const mode = needsPasskeyMode(next) ? await passkeyMode.get() : undefined;
+      if (mode !== undefined) next = applyPasskeyMode(next, passkeyLoginAllowed(mode));
+
+      event.response.issueTokens = next.kind === 'issue_tokens';
+      event.response.failAuthentication = next.kind === 'fail';
+      if (next.kind === 'challenge') event.response.challengeName = 'CUSTOM_CHALLENGE';
+
+      if (next.kind === 'challenge' && session.length === 0) metrics.count('PasskeySignInStarted');
+      // A foreign challenge is not a passkey sign-in, so it is no passkey failure either.
+      if (next.kind === 'fail' && next.reason !== 'foreign_challenge') metrics.signInFailed(next.reason);
+      logger.info('define-auth-challenge', {
+        next: next.kind,
+        ...(next.kind === 'fail' ? { reason: next.reason } : {}),
+        ...(mode === undefined ? {} : { mode }),
+        attempts: session.length,
+      });
+      return event;
     });
-    return Promise.resolve(event);
-  };
 }
 
 /**
@@ -46,31 +68,53 @@ export function createCreateAuthChallengeHandler(): CreateAuthChallengeTriggerHa
 
 /**
  * Verify auth challenge response: the answer is the signedPasskeyData; Corbado's Backend API decides
- * whether it is a genuine, unused passkey login of `event.userName`. Any failure answers false.
+ * whether it is a genuine, unused passkey login of `event.userName`. A user whose passkeys an
+ * administrator blocked is refused without a call. Any failure answers false.
  */
 export function createVerifyAuthChallengeResponseHandler(
   corbado: CorbadoBackendFactory,
-  logger: Pick<LogPort, 'info' | 'warn'>,
+  ports: {
+    logger: Pick<LogPort, 'info' | 'warn'>;
+    metrics: TriggerMetrics;
+  },
 ): VerifyAuthChallengeResponseTriggerHandler {
-  return async (event) => {
-    const { answerCorrect, outcome, error } = await verifyPasskeyAnswer(
-      {
-        answer: event.request.challengeAnswer,
-        username: event.userName,
-        userNotFound: event.request.userNotFound === true,
-      },
-      corbado,
-    );
-    event.response.answerCorrect = answerCorrect;
-    if (error === undefined) {
-      logger.info('verify-auth-challenge-response', { outcome, username: event.userName });
-    } else {
-      logger.warn('verify-auth-challenge-response', {
-        outcome,
-        username: event.userName,
-        error: describeError(error),
-      });
-    }
-    return event;
-  };
+  const { logger, metrics } = ports;
+  return (event, context) =>
+    metrics.invocation(context?.functionName, async () => {
+      const started = performance.now();
+      try {
+        const { answerCorrect, outcome, error, backendCalled } = await verifyPasskeyAnswer(
+          {
+            answer: event.request.challengeAnswer,
+            username: event.userName,
+            userNotFound: event.request.userNotFound === true,
+            blocked:
+              event.request.userAttributes?.[PASSKEYS_BLOCKED_ATTRIBUTE.attribute] ===
+              PASSKEYS_BLOCKED_ATTRIBUTE.blockedValue,
+          },
+          corbado,
+        );
+        event.response.answerCorrect = answerCorrect;
+
+        if (backendCalled) {
+          metrics.count('CorbadoBackendApiCalls');
+          if (error instanceof CorbadoBackendError) metrics.backendApiError(error.code);
+        }
+        if (answerCorrect) metrics.count('PasskeySignInSucceeded');
+        else if (outcome !== 'success') metrics.signInFailed(outcome);
+
+        if (error === undefined) {
+          logger.info('verify-auth-challenge-response', { outcome, username: event.userName });
+        } else {
+          logger.warn('verify-auth-challenge-response', {
+            outcome,
+            username: event.userName,
+            error: describeError(error),
+          });
+        }
+        return event;
+      } finally {
+        metrics.verifyLatency(performance.now() - started);
+      }
+    });
 }

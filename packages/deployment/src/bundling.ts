@@ -17,7 +17,7 @@ export function triggerEntry(handler: HandlerName): string {
  * The most a trigger bundle may weigh, minified: a Lambda's cold start grows with what it loads, and
  * Cognito waits for it inside its 5 s. The bundle-size test holds each trigger to it; the bench reports it.
  */
-export const TRIGGER_BUNDLE_BUDGET_BYTES = 50_000;
+export const TRIGGER_BUNDLE_BUDGET_BYTES = 72_000;
 
 /**
  * The bundling of every trigger function.

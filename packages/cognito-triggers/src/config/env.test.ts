@@ -6,9 +6,10 @@ import {
   MAX_CORBADO_TIMEOUT_MS,
   TIME_BUDGET,
 } from '@cognito-passkeys/deployment/environment';
+import { PASSKEY_MODE_STALE_SECONDS } from '@cognito-passkeys/deployment/operations';
 
 import { TriggerError } from '../errors';
-import { SSM_DEADLINE_MS } from '../ssm-secret';
+import { SSM_DEADLINE_MS } from '../ssm-parameter';
 import { HANDLER_ENV, loadDefineConfig, loadVerifyConfig } from './env';
 import { ENV } from './keys';
 
@@ -57,16 +58,51 @@ describe('configuration', () => {
     expect(() => loadVerifyConfig(env)).toThrow(key);
   });
 
+  const defineEnv = { [ENV.passkeyModeParameter]: '/cognito-passkeys/passkey-mode' };
+
+  it('parses the define config with its defaults', () => {
+    expect(loadDefineConfig(defineEnv)).toEqual({
+      maxPasskeyAttempts: 3,
+      passkeyModeParameter: '/cognito-passkeys/passkey-mode',
+      passkeyModeCacheSeconds: ENV_DEFAULTS[ENV.passkeyModeCacheSeconds],
+    });
+  });
+
   it.each([
     ['unset', undefined, 3],
     ['empty', '', 3],
     ['set', '5', 5],
   ])('reads the attempt limit when %s', (_name, value, expected) => {
-    expect(loadDefineConfig({ [ENV.maxPasskeyAttempts]: value })).toEqual({ maxPasskeyAttempts: expected });
+    expect(loadDefineConfig({ ...defineEnv, [ENV.maxPasskeyAttempts]: value }).maxPasskeyAttempts).toBe(
+      expected,
+    );
   });
 
   it.each(['0', '11', 'three'])('rejects the attempt limit %s', (value) => {
-    expect(codeOf(() => loadDefineConfig({ [ENV.maxPasskeyAttempts]: value }))).toBe('invalid_config');
+    expect(codeOf(() => loadDefineConfig({ ...defineEnv, [ENV.maxPasskeyAttempts]: value }))).toBe(
+      'invalid_config',
+    );
+  });
+
+  it.each([
+    ['a missing mode parameter', { [ENV.passkeyModeParameter]: undefined }, ENV.passkeyModeParameter],
+    ['a bad mode parameter name', { [ENV.passkeyModeParameter]: 'a b' }, ENV.passkeyModeParameter],
+    [
+      'a mode cache longer than a stale mode is served',
+      { [ENV.passkeyModeCacheSeconds]: String(PASSKEY_MODE_STALE_SECONDS + 1) },
+      ENV.passkeyModeCacheSeconds,
+    ],
+    ['a negative mode cache', { [ENV.passkeyModeCacheSeconds]: '-1' }, ENV.passkeyModeCacheSeconds],
+  ])('rejects %s, naming the key', (_name, extra, key) => {
+    const env = { ...defineEnv, ...extra };
+    expect(codeOf(() => loadDefineConfig(env))).toBe('invalid_config');
+    expect(() => loadDefineConfig(env)).toThrow(key);
+  });
+
+  it('accepts a mode cache of 0 (read on every sign-in)', () => {
+    expect(
+      loadDefineConfig({ ...defineEnv, [ENV.passkeyModeCacheSeconds]: '0' }).passkeyModeCacheSeconds,
+    ).toBe(0);
   });
 
   it('lists exactly the keys each handler reads', () => {
@@ -80,7 +116,11 @@ describe('configuration', () => {
       ].sort(),
     );
     expect(HANDLER_ENV['create-auth-challenge']).toEqual([]);
-    expect(HANDLER_ENV['define-auth-challenge']).toEqual([ENV.maxPasskeyAttempts]);
+    expect(HANDLER_ENV['define-auth-challenge']).toEqual([
+      ENV.maxPasskeyAttempts,
+      ENV.passkeyModeParameter,
+      ENV.passkeyModeCacheSeconds,
+    ]);
     expect(Object.keys(HANDLER_ENV).sort()).toEqual([
       'create-auth-challenge',
       'define-auth-challenge',
@@ -120,6 +160,14 @@ describe('cold start', () => {
     expect((error as TriggerError).code).toBe('invalid_config');
     expect((error as TriggerError).message).toContain(ENV.corbadoBackendApiUrl);
     expect((error as TriggerError).message).not.toContain('secret-ish-value');
+  });
+
+  it('starts define-auth-challenge with good config, reading no parameter at init', async () => {
+    vi.stubEnv(ENV.passkeyModeParameter, '/cognito-passkeys/passkey-mode');
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    vi.stubEnv('AWS_ENDPOINT_URL_SSM', 'http://127.0.0.1:9');
+    const module = await import('../handlers/define-auth-challenge');
+    expect(typeof module.handler).toBe('function');
   });
 
   it('starts a handler with good config', async () => {

@@ -10,6 +10,7 @@ import {
   type HandlerEnvKey,
   type HandlerName,
 } from '@cognito-passkeys/deployment/environment';
+import { PASSKEY_MODE_STALE_SECONDS } from '@cognito-passkeys/deployment/operations';
 import * as z from 'zod/mini';
 
 import { TriggerError } from '../errors';
@@ -50,6 +51,12 @@ function handlerSchema<H extends HandlerName, S extends Record<FieldsOf<HandlerE
 const SCHEMAS = {
   'define-auth-challenge': handlerSchema('define-auth-challenge', {
     maxPasskeyAttempts: z._default(intInRange(1, 10), ENV_DEFAULTS[ENV.maxPasskeyAttempts]),
+    passkeyModeParameter: ssmName,
+    // Never longer than a failed read may serve the last mode: a good read must not count as stale.
+    passkeyModeCacheSeconds: z._default(
+      intInRange(0, PASSKEY_MODE_STALE_SECONDS),
+      ENV_DEFAULTS[ENV.passkeyModeCacheSeconds],
+    ),
   }),
   'create-auth-challenge': handlerSchema('create-auth-challenge', {}),
   'verify-auth-challenge-response': handlerSchema('verify-auth-challenge-response', {

@@ -49,12 +49,26 @@ describe('trigger bundles', () => {
     expect(bundles.get(handler)?.bytes).toBeLessThanOrEqual(TRIGGER_BUNDLE_BUDGET_BYTES);
   });
 
-  it.each(HANDLERS)('%s holds neither an AWS SDK client nor Powertools', (handler) => {
+  it.each(HANDLERS)('%s holds no AWS SDK client and of Powertools only Metrics', (handler) => {
     const heavy = bundles
       .get(handler)
-      ?.inputs.filter((path) => /@aws-sdk\/|@aws-lambda-powertools\//.test(path));
+      ?.inputs.filter(
+        (path) =>
+          /@aws-sdk\//.test(path) ||
+          (/@aws-lambda-powertools\//.test(path) &&
+            !/@aws-lambda-powertools\/(metrics|commons)\//.test(path)),
+      );
     expect(heavy).toEqual([]);
   });
+
+  it.each(['define-auth-challenge', 'verify-auth-challenge-response'] as const)(
+    '%s carries Powertools Metrics',
+    (handler) => {
+      expect(
+        bundles.get(handler)?.inputs.some((path) => path.includes('@aws-lambda-powertools/metrics/')),
+      ).toBe(true);
+    },
+  );
 
   it('create-auth-challenge holds no validation library (it reads no configuration)', () => {
     expect(

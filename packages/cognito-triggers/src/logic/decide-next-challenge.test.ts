@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
 import { passkey } from '../../test/fixtures/events';
-import { decideNextChallenge, type ChallengeResult, type NextStep } from './decide-next-challenge';
+import {
+  applyPasskeyMode,
+  decideNextChallenge,
+  type ChallengeResult,
+  type NextStep,
+} from './decide-next-challenge';
 
 // One row per session history Cognito can hand the trigger (Developer Guide, custom authentication flow).
 const rows: [string, ChallengeResult[], NextStep][] = [
@@ -61,5 +66,29 @@ describe('the attempt limit is configurable', () => {
     expect(decideNextChallenge([passkey(false), passkey(false), passkey(false)], 5)).toEqual({
       kind: 'challenge',
     });
+  });
+});
+
+describe('applyPasskeyMode', () => {
+  const disabled: NextStep = { kind: 'fail', reason: 'passkeys_disabled' };
+  const steps: [NextStep, NextStep][] = [
+    [{ kind: 'challenge' }, disabled],
+    [{ kind: 'issue_tokens' }, disabled],
+    [
+      { kind: 'fail', reason: 'attempts_exhausted' },
+      { kind: 'fail', reason: 'attempts_exhausted' },
+    ],
+    [
+      { kind: 'fail', reason: 'foreign_challenge' },
+      { kind: 'fail', reason: 'foreign_challenge' },
+    ],
+  ];
+
+  it.each(steps)('keeps %o when passkey login is allowed', (next) => {
+    expect(applyPasskeyMode(next, true)).toEqual(next);
+  });
+
+  it.each(steps)('turns %o into %o when it is not', (next, expected) => {
+    expect(applyPasskeyMode(next, false)).toEqual(expected);
   });
 });

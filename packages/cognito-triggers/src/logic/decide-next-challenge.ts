@@ -10,7 +10,7 @@ export interface ChallengeResult {
 export type NextStep =
   | { kind: 'challenge' }
   | { kind: 'issue_tokens' }
-  | { kind: 'fail'; reason: 'foreign_challenge' | 'attempts_exhausted' };
+  | { kind: 'fail'; reason: 'foreign_challenge' | 'attempts_exhausted' | 'passkeys_disabled' };
 
 /**
  * The custom-auth state machine: the session so far → what Cognito does next.
@@ -40,4 +40,23 @@ export function decideNextChallenge(
   if (last.challengeResult === true) return { kind: 'issue_tokens' };
   if (session.length >= maxPasskeyAttempts) return { kind: 'fail', reason: 'attempts_exhausted' };
   return { kind: 'challenge' };
+}
+
+/**
+ * Whether the step needs the passkey mode: only a sign-in that would go on (another challenge, or tokens)
+ * does; one that fails anyway is not slowed by a read.
+ */
+export function needsPasskeyMode(next: NextStep): boolean {
+  return next.kind !== 'fail';
+}
+
+/**
+ * The kill switch over the state machine: when the mode does not allow passkey login, a sign-in that
+ * would go on fails instead, also one whose challenge was issued before the mode changed and is answered
+ * after it (define runs again after each answer), so a verified answer gets no tokens.
+ */
+export function applyPasskeyMode(next: NextStep, passkeyLoginAllowed: boolean): NextStep {
+  return needsPasskeyMode(next) && !passkeyLoginAllowed
+    ? { kind: 'fail', reason: 'passkeys_disabled' }
+    : next;
 }

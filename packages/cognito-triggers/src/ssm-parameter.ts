@@ -1,7 +1,8 @@
-// The Corbado API secret, read from an SSM SecureString by one SigV4-signed `fetch` of SSM's JSON 1.1
-// `GetParameter`, instead of the SSM client: the client and its Powertools provider cost ~170 ms of cold
-// start and most of the bundle, for one call. The signature comes from the SDK's own signer
-// (@smithy/signature-v4), so canonicalization is the clients'; nothing here does cryptography.
+// SSM parameters read by one SigV4-signed `fetch` of SSM's JSON 1.1 `GetParameter`, instead of the SSM
+// client: the client and its Powertools provider cost ~170 ms of cold start and most of the bundle, for one
+// call. The signature comes from the SDK's own signer (@smithy/signature-v4), so canonicalization is the
+// clients'; nothing here does cryptography. One reader serves the Corbado API secret (a SecureString, read
+// with decryption) and the passkey mode (a String).
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -11,60 +12,56 @@ import * as z from 'zod/mini';
 import { TriggerError } from './errors';
 
 /**
- * The most one secret read may take, its one retry included: well inside Cognito's 5 s trigger budget
- * together with the Corbado call (`CORBADO_TIMEOUT_MS`, 2.5 s by default; `TIME_BUDGET` in @cognito-passkeys/deployment). A GetParameter answers in tens of
- * milliseconds; a cold TLS connection adds about one hundred.
+ * The most one read may take, its one retry included: well inside Cognito's 5 s trigger budget together
+ * with the Corbado call (`CORBADO_TIMEOUT_MS`, 2.5 s by default; `TIME_BUDGET` in
+ * @cognito-passkeys/deployment), and inside define-auth-challenge's 3 s timeout. A GetParameter answers in
+ * tens of milliseconds; a cold TLS connection adds about one hundred.
  */
 export const SSM_DEADLINE_MS = 1000;
-/** A SecureString holds at most 8 KB; anything far larger is not SSM's answer. */
+/** A parameter holds at most 8 KB (advanced tier); anything far larger is not SSM's answer. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
-/** A secret read at run time; the port the handlers depend on. */
-export interface SecretSource {
-  get(): Promise<string>;
-}
-
-export interface SsmSecretOptions {
-  /** How long a read value is reused by this container, in seconds; 0 reads on every call. */
-  maxAgeSeconds: number;
+export interface SsmReadOptions {
+  /** Decrypt a SecureString (`WithDecryption`). @default false */
+  withDecryption?: boolean;
   /** The fetch implementation. @default globalThis.fetch */
   fetch?: typeof globalThis.fetch;
   /**
-   * Where the region, the endpoint and the role's credentials are read, at the first call (Lambda sets
+   * Where the region, the endpoint and the role's credentials are read, at each read (Lambda sets
    * `AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`).
    * @default process.env
    */
   env?: Record<string, string | undefined>;
-  /** The clock the cache ages by, in milliseconds. @default Date.now */
-  now?: () => number;
 }
 
 const getParameterAnswer = z.object({ Parameter: z.object({ Value: z.string() }) });
 const errorAnswer = z.object({ __type: z.string() });
 
 /**
- * A SecureString parameter read with decryption, cached per container for `maxAgeSeconds` so a rotated
- * secret is picked up without a deploy. Concurrent first calls share one read. Any failure is a
- * `TriggerError('secret_unavailable')` naming the parameter and SSM's error type, never a value.
+ * One parameter's signed GetParameter, uncached: each call reads once (one retry for a reset connection,
+ * a 5xx or throttling, all within `SSM_DEADLINE_MS`). A parameter SSM does not have is
+ * `TriggerError('parameter_not_found')`; any other failure is `TriggerError('parameter_unavailable')`
+ * naming the parameter and SSM's error type, never a value.
  *
  * The endpoint is `AWS_ENDPOINT_URL_SSM` (or `AWS_ENDPOINT_URL`) when set, as the AWS SDKs read them, else
  * `https://ssm.<AWS_REGION>.amazonaws.com`.
  */
-export function ssmSecret(parameterName: string, options: SsmSecretOptions): SecretSource {
-  const { maxAgeSeconds, env = process.env, now = Date.now } = options;
+export function ssmParameterReader(
+  parameterName: string,
+  options: SsmReadOptions = {},
+): () => Promise<string> {
+  const { env = process.env } = options;
   const fetchImpl = options.fetch ?? globalThis.fetch;
-  const body = JSON.stringify({ Name: parameterName, WithDecryption: true });
-  let cached: { value: string; readAt: number } | undefined;
-  let reading: Promise<string> | undefined;
+  const body = JSON.stringify({ Name: parameterName, WithDecryption: options.withDecryption === true });
 
   const fail = (reason: string, cause?: unknown) =>
     new TriggerError(
-      'secret_unavailable',
+      reason === 'ParameterNotFound' ? 'parameter_not_found' : 'parameter_unavailable',
       `the SSM parameter ${parameterName} could not be read (${reason})`,
       cause === undefined ? undefined : { cause },
     );
 
-  async function read(): Promise<string> {
+  return async function read(): Promise<string> {
     const region = env.AWS_REGION;
     const accessKeyId = env.AWS_ACCESS_KEY_ID;
     const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
@@ -149,7 +146,42 @@ export function ssmSecret(parameterName: string, options: SsmSecretOptions): Sec
       if (retryable && attempt < 2 && !signal.aborted) continue;
       throw fail(type !== undefined && /^\w{1,64}$/.test(type) ? type : `HTTP ${status}`);
     }
-  }
+  };
+}
+
+/** A secret read at run time; the port the handlers depend on. */
+export interface SecretSource {
+  get(): Promise<string>;
+}
+
+export interface SsmSecretOptions extends Omit<SsmReadOptions, 'withDecryption'> {
+  /** How long a read value is reused by this container, in seconds; 0 reads on every call. */
+  maxAgeSeconds: number;
+  /** The clock the cache ages by, in milliseconds. @default Date.now */
+  now?: () => number;
+}
+
+/**
+ * A SecureString parameter read with decryption, cached per container for `maxAgeSeconds` so a rotated
+ * secret is picked up without a deploy. Concurrent first calls share one read. Any failure (a missing
+ * parameter included) is a `TriggerError('secret_unavailable')` naming the parameter and SSM's error type,
+ * never a value.
+ */
+export function ssmSecret(parameterName: string, options: SsmSecretOptions): SecretSource {
+  const { maxAgeSeconds, now = Date.now } = options;
+  const readOnce = ssmParameterReader(parameterName, { ...options, withDecryption: true });
+  let cached: { value: string; readAt: number } | undefined;
+  let reading: Promise<string> | undefined;
+
+  const read = () =>
+    readOnce().catch((error: unknown) => {
+      const known = error instanceof TriggerError;
+      throw new TriggerError(
+        'secret_unavailable',
+        known ? error.message : `the SSM parameter ${parameterName} could not be read`,
+        { cause: known ? error.cause : error },
+      );
+    });
 
   return {
     async get() {

@@ -7,7 +7,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { TriggerError } from './errors';
-import { SSM_DEADLINE_MS, ssmSecret } from './ssm-secret';
+import { SSM_DEADLINE_MS, ssmParameterReader, ssmSecret } from './ssm-parameter';
 
 const NAME = '/cognito-passkeys/corbado-api-secret';
 const KEY = {
@@ -243,5 +243,46 @@ describe('ssmSecret', () => {
     const text = `${error.message} ${String(error.cause)}`;
     expect(text).not.toContain('s3cr3t');
     expect(text).not.toContain(KEY.secretAccessKey);
+  });
+});
+
+describe('ssmParameterReader', () => {
+  const MODE = '/cognito-passkeys/passkey-mode';
+
+  it('reads a String parameter without decryption, once per call', async () => {
+    answer = (res, body) =>
+      reply(res, 200, { Parameter: { Name: body.Name, Type: 'String', Value: 'login-only', Version: 3 } });
+    const read = ssmParameterReader(MODE, { env: lambdaEnv() });
+    expect(await read()).toBe('login-only');
+    expect(await read()).toBe('login-only');
+    expect(received).toEqual([
+      {
+        target: 'AmazonSSM.GetParameter',
+        contentType: 'application/x-amz-json-1.1',
+        body: { Name: MODE, WithDecryption: false },
+        signatureValid: true,
+      },
+      expect.objectContaining({ body: { Name: MODE, WithDecryption: false } }),
+    ]);
+  });
+
+  it.each([
+    ['a missing parameter', { __type: 'ParameterNotFound' }, 'parameter_not_found'],
+    [
+      'a missing parameter, namespaced',
+      { __type: 'com.amazonaws.ssm#ParameterNotFound' },
+      'parameter_not_found',
+    ],
+    ['a denied read', { __type: 'AccessDeniedException' }, 'parameter_unavailable'],
+    ['another client error', { __type: 'ValidationException' }, 'parameter_unavailable'],
+  ])('tells %s by its code', async (_name, body, code) => {
+    answer = (res) => reply(res, 400, body);
+    expect(await codeOf(ssmParameterReader(MODE, { env: lambdaEnv() })())).toBe(code);
+  });
+
+  it('answers parameter_unavailable when SSM does not answer within the deadline', async () => {
+    answer = (res) =>
+      void setTimeout(() => reply(res, 200, { Parameter: { Value: 'on' } }), SSM_DEADLINE_MS + 500);
+    expect(await codeOf(ssmParameterReader(MODE, { env: lambdaEnv() })())).toBe('parameter_unavailable');
   });
 });
