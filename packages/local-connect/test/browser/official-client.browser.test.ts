@@ -112,10 +112,21 @@ describe('local-connect with the official Connect client in Chromium', () => {
     expect((again as { message: string }).message).toContain('(invalid_connect_token)');
   });
 
-  it('excludes the passkeys a user already has', async () => {
+  it('offers no second passkey in a browser profile that holds one, unless the user asks', async () => {
     const { tab, ...user } = await userWithPasskey();
-    const result = await tab.call('append', await appendToken(user));
-    expect(result).toMatchObject({ ok: false, error: 'ExcludeCredentialsMatchError' });
+    // The client kept the handle of its client environment that the first init handed out.
+    expect(await tab.call('storage', 'cbo_client_handle')).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+
+    // A later visit (a fresh process; the client sends the handle back): the component would skip.
+    await tab.call('setup', PROJECT_ID, server.url);
+    expect(await tab.call('append', await appendToken(user))).toEqual({ ok: true, val: 'skipped' });
+
+    // Asked for by the user: offered, and the authenticator refuses a second passkey for the account.
+    const forced = await tab.call('append', await appendToken(user), true);
+    expect(forced).toMatchObject({ ok: false, error: 'ExcludeCredentialsMatchError' });
+
+    // Another browser profile is offered one.
+    expect((await (await newTab()).call('append', await appendToken(user))).ok).toBe(true);
   });
 
   it('logs in with a typed email; signedPasskeyData verifies once, for its user only', async () => {

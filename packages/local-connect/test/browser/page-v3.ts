@@ -31,11 +31,17 @@ const api = {
   storage(key: string): string | null {
     return localStorage.getItem(key);
   },
+  /** A later visit: the process is gone, what else the client keeps (its client handle) stays. */
+  forgetProcess(projectId: string) {
+    localStorage.removeItem(`cbo_connect_process-${projectId}`);
+  },
   async append(appendToken: string) {
     const init = await svc().appendInit(new AbortController());
     if (init.err) return outcome(init);
     const start = await svc().startAppend(appendToken, 0);
     if (start.err) return outcome(start);
+    // What the component reads as "denied by passkey intelligence": it calls onSkip.
+    if (start.val.attestationOptions === '') return { ok: true as const, val: 'skipped' as const };
     return outcome(await svc().completeAppend(start.val.attestationOptions, 'manual'));
   },
   /** login/start's answer as the component reads it; the ceremony only when there are options. */

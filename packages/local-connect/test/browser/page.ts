@@ -61,11 +61,14 @@ const api = {
   storage(key: string): string | null {
     return localStorage.getItem(key);
   },
-  async append(appendToken: string) {
+  /** CorbadoConnectAppend's calls; `initiatedByUser` as the passkey list's "Add a passkey" sends it. */
+  async append(appendToken: string, initiatedByUser = false) {
     const init = await svc().appendInit(new AbortController());
     if (init.err) return outcome(init);
-    const start = await svc().startAppend(appendToken, 0);
+    const start = await svc().startAppend(appendToken, 0, undefined, initiatedByUser);
     if (start.err) return outcome(start);
+    // What the component reads as "denied by passkey intelligence": it calls onSkip.
+    if (start.val.attestationOptions === '') return { ok: true as const, val: 'skipped' as const };
     return outcome(await svc().completeAppend(start.val.attestationOptions));
   },
   async loginInit() {

@@ -99,6 +99,21 @@ describe('local-connect with @corbado/web-core 3.5.0 in Chromium', () => {
     expect(credentials[0]?.isResidentCredential).toBe(true);
   });
 
+  it('offers no second passkey in the browser profile that holds one', async () => {
+    const { tab, ...user } = await userWithPasskey();
+    // 3.x keeps the handle with where it came from and when: {data, source, ts}.
+    const kept = JSON.parse((await tab.call('storage', `cbo_client_handle-${PROJECT_ID}`)) ?? '{}') as {
+      data?: string;
+    };
+    expect(kept.data).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    const appendToken = () =>
+      backend.createConnectToken('passkey-append', { identifier: user.username, displayName: user.email });
+    // A later visit: a fresh init carries the handle back, and the component would skip.
+    await tab.call('forgetProcess', PROJECT_ID);
+    expect(await tab.call('append', await appendToken())).toEqual({ ok: true, val: 'skipped' });
+    expect((await (await newTab()).call('append', await appendToken())).ok).toBe(true);
+  });
+
   it('logs in with a typed email; pre-login gives the username the data is signed for', async () => {
     const { email, username, tab } = await userWithPasskey();
     const { start: started, finish } = await tab.call('login', email);
