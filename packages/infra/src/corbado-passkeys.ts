@@ -1,6 +1,7 @@
 // The construct: the pool (or an existing one), the trigger functions wired into it, the app client, the
-// actions role and the outputs, each mapped from @cognito-passkeys/deployment (user-pool.ts,
-// trigger-functions.ts, actions-role.ts); the props and their checks are in props.ts.
+// actions role, the kill switch's parameter, the dashboard and alarms, and the outputs, each mapped from
+// @cognito-passkeys/deployment (user-pool.ts, trigger-functions.ts, actions-role.ts, passkey-mode.ts,
+// monitoring.ts); the props and their checks are in props.ts.
 import { ACTION_ENV } from '@cognito-passkeys/corbado-actions/contract';
 import {
   ENV,
@@ -18,6 +19,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 
 import { createActionsRole } from './actions-role';
@@ -29,10 +31,13 @@ import {
   parseOAuth,
   type CorbadoPasskeysProps,
 } from './props';
+import { createMonitoring, parseMonitoring, type PasskeysMonitoring } from './monitoring';
+import { checkParameterName, createPasskeyModeParameter, grantParameterGet } from './passkey-mode';
 import { createTriggerFunction, grantParameterRead } from './trigger-functions';
 import { createAppClient, createUserPool } from './user-pool';
 
 export type { CorbadoPasskeysOAuth, CorbadoPasskeysProps } from './props';
+export type { CorbadoPasskeysMonitoring, PasskeysMonitoring } from './monitoring';
 
 /** CDK's pool operation for each trigger of the definition. */
 const OPERATIONS = {
@@ -55,6 +60,11 @@ export class CorbadoPasskeys extends Construct {
   readonly actionsRole: iam.Role | undefined;
   /** The external ID that role requires (a token when generated); undefined with `enableActions: false`. */
   readonly actionsExternalId: string | undefined;
+  /** The passkey mode's SSM String parameter (the kill switch). */
+  readonly passkeyModeParameter: ssm.StringParameter;
+  /** The dashboard and alarms; undefined with `monitoring: false`. */
+  readonly monitoring: PasskeysMonitoring | undefined;
+  private readonly passkeyModeParameterName: string;
 
   constructor(scope: Construct, id: string, props: CorbadoPasskeysProps) {
     super(scope, id);
@@ -65,6 +75,10 @@ export class CorbadoPasskeys extends Construct {
     const actionsPrincipal = enableActions ? parseActionsPrincipal(props.corbadoActionsPrincipal) : undefined;
     if (props.actionsExternalId !== undefined) checkExternalId(props.actionsExternalId);
     const oAuth = props.oAuth === undefined ? undefined : parseOAuth(props.oAuth);
+    const passkeyModeParameterName = props.passkeyModeParameterName ?? PARAMETERS.passkeyMode;
+    checkParameterName(passkeyModeParameterName);
+    const monitoring = props.monitoring ?? {};
+    const figures = monitoring === false ? undefined : parseMonitoring(monitoring);
 
     const corbadoTimeoutMs = props.corbadoTimeoutMs ?? ENV_DEFAULTS[ENV.corbadoTimeoutMs];
     const budget = timeBudgetProblems({
@@ -93,6 +107,10 @@ export class CorbadoPasskeys extends Construct {
       corbadoTimeoutMs,
       ...(props.maxPasskeyAttempts === undefined ? {} : { maxPasskeyAttempts: props.maxPasskeyAttempts }),
       ...(props.secretCacheTtl === undefined ? {} : { secretCacheSeconds: props.secretCacheTtl.toSeconds() }),
+      passkeyModeParameter: passkeyModeParameterName,
+      ...(props.passkeyModeCacheTtl === undefined
+        ? {}
+        : { passkeyModeCacheSeconds: props.passkeyModeCacheTtl.toSeconds() }),
     });
     const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     this.functions = Object.fromEntries(
@@ -102,10 +120,15 @@ export class CorbadoPasskeys extends Construct {
       ]),
     ) as Record<HandlerName, NodejsFunction>;
 
+    // The kill switch, created with an existing pool too: the triggers read it wherever they run.
+    this.passkeyModeParameterName = passkeyModeParameterName;
+    this.passkeyModeParameter = createPasskeyModeParameter(this, passkeyModeParameterName);
+
     for (const handler of HANDLER_NAMES) {
       const fn = this.functions[handler];
       if (HANDLERS[handler].readsCorbadoApiSecret)
         grantParameterRead(fn, corbadoApiSecretParameterName, props.parameterKey);
+      if (HANDLERS[handler].readsPasskeyMode) this.grantPasskeyModeRead(fn);
       const operation = OPERATIONS[HANDLERS[handler].trigger];
       if (ownPool) {
         ownPool.addTrigger(operation, fn);
@@ -118,7 +141,18 @@ export class CorbadoPasskeys extends Construct {
       }
     }
 
-    this.userPoolClient = createAppClient(this, this.userPool, oAuth);
+    this.userPoolClient = createAppClient(this, this.userPool, oAuth, ownPool !== undefined);
+    for (const reader of props.passkeyModeReaders ?? []) this.grantPasskeyModeRead(reader);
+
+    this.monitoring =
+      monitoring === false || figures === undefined
+        ? undefined
+        : createMonitoring(this, {
+            functions: this.functions,
+            passkeyModeParameterName,
+            monitoring,
+            figures,
+          });
 
     if (actionsPrincipal) {
       this.actionsExternalId = props.actionsExternalId ?? generatedExternalId();
@@ -147,6 +181,16 @@ export class CorbadoPasskeys extends Construct {
       value: stack.region,
       description: `The pool's region${actionsPrincipal ? ` (${action(ACTION_ENV.region)})` : ''}`,
     });
+    new CfnOutput(this, 'PasskeyModeParameterName', {
+      value: passkeyModeParameterName,
+      description: "The kill switch's SSM parameter (web app PASSKEY_MODE_PARAMETER)",
+    });
+    if (this.monitoring) {
+      new CfnOutput(this, 'DashboardName', {
+        value: this.monitoring.dashboard.dashboardName,
+        description: 'The CloudWatch dashboard of passkey sign-in',
+      });
+    }
     if (this.actionsRole && this.actionsExternalId !== undefined) {
       new CfnOutput(this, 'ActionsRoleArn', {
         value: this.actionsRole.roleArn,
@@ -157,5 +201,10 @@ export class CorbadoPasskeys extends Construct {
         description: `The external ID that role requires (Corbado action ${ACTION_ENV.externalId})`,
       });
     }
+  }
+
+  /** Lets `grantee` (the web app's server role, say) read the passkey mode: `ssm:GetParameter` on that one parameter. */
+  grantPasskeyModeRead(grantee: iam.IGrantable): iam.Grant {
+    return grantParameterGet(this, grantee, this.passkeyModeParameterName);
   }
 }

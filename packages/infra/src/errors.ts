@@ -9,6 +9,10 @@
  *   inside its timeout (`TIME_BUDGET` of @cognito-passkeys/deployment).
  * - `invalid_oauth`: `oAuth` names no callback URL, a URL that is not `https://` (or `http://localhost`),
  *   no grant or no scope.
+ * - `invalid_parameter_name`: `passkeyModeParameterName` is not an SSM parameter name (letters, digits and
+ *   `_.-/`, at most 1011 characters, `/` only between path segments).
+ * - `invalid_monitoring`: a `monitoring` threshold or count is out of range (a percentage outside 0–100, a
+ *   count that is not a positive integer, a latency that is not a positive number of milliseconds).
  */
 export const INFRA_ERROR_CODES = [
   'missing_actions_principal',
@@ -16,6 +20,8 @@ export const INFRA_ERROR_CODES = [
   'invalid_external_id',
   'invalid_oauth',
   'invalid_corbado_timeout',
+  'invalid_parameter_name',
+  'invalid_monitoring',
 ] as const;
 export type InfraErrorCode = (typeof INFRA_ERROR_CODES)[number];
 

@@ -7,6 +7,7 @@ import type { Duration } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 
 import { CorbadoPasskeysConfigError } from './errors';
+import type { CorbadoPasskeysMonitoring } from './monitoring';
 
 export interface CorbadoPasskeysProps {
   /**
@@ -87,6 +88,30 @@ export interface CorbadoPasskeysProps {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Name of the SSM String parameter holding the passkey mode, the kill switch (`PASSKEY_MODES`: `on`,
+   * `login-only`, `append-only`, `off`). The construct creates it with `on` and a pattern that admits only
+   * the modes; define-auth-challenge may read it, and so may `passkeyModeReaders`. Flip it with
+   * `aws ssm put-parameter --overwrite`; a later deploy leaves the flipped value alone.
+   * @default '/cognito-passkeys/passkey-mode' (`PARAMETERS.passkeyMode`)
+   */
+  readonly passkeyModeParameterName?: string;
+  /**
+   * How long define-auth-challenge caches the passkey mode: how soon a flip takes effect.
+   * @default Duration.seconds(10) (`ENV_DEFAULTS` of @cognito-passkeys/deployment)
+   */
+  readonly passkeyModeCacheTtl?: Duration;
+  /**
+   * Who else reads the passkey mode, typically the web app's server role: each gets `ssm:GetParameter`
+   * on that one parameter (or call `grantPasskeyModeRead` later).
+   * @default none
+   */
+  readonly passkeyModeReaders?: iam.IGrantable[];
+  /**
+   * The CloudWatch dashboard and alarms over the triggers' metrics; `false` creates neither.
+   * @default on, with the defaults of `CorbadoPasskeysMonitoring` and no alarm action
+   */
+  readonly monitoring?: false | CorbadoPasskeysMonitoring;
 }
 
 /** The app client's OAuth settings, when it is to offer OAuth at all: every URL is named. */

@@ -1,5 +1,6 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import { UserPool } from 'aws-cdk-lib/aws-cognito';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 
 import { CorbadoPasskeys, type CorbadoPasskeysProps } from './corbado-passkeys';
@@ -11,6 +12,11 @@ export interface CorbadoPasskeysStackProps extends StackProps {
    * @default a new pool
    */
   readonly existingUserPoolId?: string;
+  /**
+   * An existing SNS topic the alarms report to (ignored with `passkeys.monitoring: false`).
+   * @default no alarm action
+   */
+  readonly alarmTopicArn?: string;
 }
 
 /** The example stack: one CorbadoPasskeys construct, on a new pool or an existing one. */
@@ -19,8 +25,17 @@ export class CorbadoPasskeysStack extends Stack {
 
   constructor(scope: Construct, id: string, props: CorbadoPasskeysStackProps) {
     super(scope, id, props);
+    const monitoring = props.passkeys.monitoring ?? {};
     this.passkeys = new CorbadoPasskeys(this, 'Passkeys', {
       ...props.passkeys,
+      ...(props.alarmTopicArn && monitoring !== false
+        ? {
+            monitoring: {
+              ...monitoring,
+              alarmTopic: Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn),
+            },
+          }
+        : {}),
       ...(props.existingUserPoolId
         ? { existingUserPool: UserPool.fromUserPoolId(this, 'ExistingPool', props.existingUserPoolId) }
         : {}),

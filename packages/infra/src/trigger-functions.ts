@@ -1,8 +1,8 @@
 // The trigger functions: bundled from the handlers, with the definition's timeout, memory and exactly the
 // environment keys each is given; one role each, logging to its own group, the verify trigger reading its
-// one parameter.
+// one parameter and define-auth-challenge the passkey mode.
 import { HANDLERS, REPO_ROOT, triggerEntry, type HandlerName } from '@cognito-passkeys/deployment';
-import { Arn, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -12,6 +12,7 @@ import type { Construct } from 'constructs';
 import { join } from 'node:path';
 
 import { TRIGGER_BUNDLING } from './bundling';
+import { parameterArn } from './passkey-mode';
 
 export function createTriggerFunction(
   scope: Construct,
@@ -64,15 +65,7 @@ export function grantParameterRead(
 ): void {
   const stack = Stack.of(fn);
   fn.addToRolePolicy(
-    new iam.PolicyStatement({
-      actions: ['ssm:GetParameter'],
-      resources: [
-        Arn.format(
-          { service: 'ssm', resource: 'parameter', resourceName: parameterName.replace(/^\//, '') },
-          stack,
-        ),
-      ],
-    }),
+    new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [parameterArn(fn, parameterName)] }),
   );
   if (key) {
     fn.addToRolePolicy(

@@ -1,8 +1,9 @@
 // The synthesized CDK template against the local stack's local-aws configuration, setting by setting: both
 // map from @cognito-passkeys/deployment, and this test fails when either stops doing so.
-import { HANDLER_NAMES, USER_POOL, type HandlerName } from '@cognito-passkeys/deployment';
+import { ENV, HANDLER_NAMES, PARAMETERS, USER_POOL, type HandlerName } from '@cognito-passkeys/deployment';
 import { parseConfig } from '@cognito-passkeys/local-aws';
 import { App } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -18,6 +19,8 @@ const SECRETS: LocalSecrets = {
   actionsExternalId: 'parity-external-id',
   developerAccessKeyId: 'AKIAPARITYDEVELOPER0',
   developerSecretAccessKey: 'developer-secret',
+  appServerAccessKeyId: 'AKIAPARITYAPPSERVER0',
+  appServerSecretAccessKey: 'app-server-secret',
 };
 
 let resources: Record<string, Resource>;
@@ -41,6 +44,14 @@ const functionOf = (handler: HandlerName): [string, Resource] => {
   if (!found) throw new Error(`no function for ${handler}`);
   return found;
 };
+/** The local principal allowed to read the passkey mode: the app's server. */
+const localPrincipalPolicy = () => {
+  const readers = local.principals.filter((p) =>
+    JSON.stringify(p.policy ?? []).includes(PARAMETERS.passkeyMode.replace(/^\//, '')),
+  );
+  expect(readers).toHaveLength(1);
+  return readers[0]!.policy!;
+};
 const SECONDS = { seconds: 1, minutes: 60, hours: 3600, days: 86_400 } as const;
 
 beforeAll(() => {
@@ -53,6 +64,10 @@ beforeAll(() => {
       corbadoActionsPrincipal: '222222222222',
     },
   });
+  // The web app's server, as a deployment would grant it the kill switch.
+  stack.passkeys.grantPasskeyModeRead(
+    new Role(stack, 'AppServer', { assumedBy: new ServicePrincipal('ecs-tasks.amazonaws.com') }),
+  );
   resources = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
 }, 180_000);
 
@@ -133,6 +148,43 @@ describe('the CDK template and the local stack agree on', () => {
     const mine = local.functions['verify-auth-challenge-response']!.environment!;
     expect(deployed.Variables[name]).toBe(mine[name]);
     expect(local.parameters.map((p) => p.name)).toContain(mine[name]);
+  });
+
+  it("define-auth-challenge's environment, value by value (the passkey mode's parameter and cache time)", () => {
+    const deployed = functionOf('define-auth-challenge')[1].Properties.Environment as {
+      Variables: Record<string, string>;
+    };
+    const mine = local.functions['define-auth-challenge']!.environment!;
+    expect(deployed.Variables).toEqual(mine);
+    expect(mine[ENV.passkeyModeParameter]).toBe(PARAMETERS.passkeyMode);
+  });
+
+  it('the passkey-mode parameter: its name, type and first value', () => {
+    const deployed = only('AWS::SSM::Parameter').Properties;
+    const mine = local.parameters.find((p) => p.name === deployed.Name);
+    expect(mine).toBeDefined();
+    expect({ name: deployed.Name, type: deployed.Type, value: deployed.Value }).toEqual({
+      name: mine!.name,
+      type: mine!.type,
+      value: mine!.value,
+    });
+  });
+
+  it("the app's server: ssm:GetParameter on the passkey-mode parameter and nothing else", () => {
+    const roleId = ofType('AWS::IAM::Role').find(([id]) => id.startsWith('AppServer'))![0];
+    const deployed = ofType('AWS::IAM::Policy')
+      .filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(roleId))
+      .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: unknown[] }).Statement) as {
+      Action: string;
+      Resource: { 'Fn::Join': [string, unknown[]] };
+    }[];
+    const mine = localPrincipalPolicy();
+    expect(deployed.map((s) => [s.Action])).toEqual(mine.map((s) => s.actions));
+    // The ARN's account and region differ by design; the resource it names does not.
+    const tail = (arn: string) => arn.slice(arn.indexOf(':parameter/'));
+    expect(deployed.map((s) => tail(s.Resource['Fn::Join'][1].join('')))).toEqual(
+      mine.map((s) => tail(s.resources[0]!)),
+    );
   });
 
   it("the actions role's actions and session length", () => {
