@@ -156,6 +156,8 @@ export function triggerEnv(
     [ENV.corbadoProjectId]: PROJECT_ID,
     [ENV.corbadoBackendApiUrl]: backendApiUrl,
     [ENV.corbadoApiSecretParameter]: SECRET_PARAMETER,
+    // Not created in this stack: SSM answers ParameterNotFound, which define reads as the default mode (on).
+    [ENV.passkeyModeParameter]: PARAMETERS.passkeyMode,
   };
 }
 

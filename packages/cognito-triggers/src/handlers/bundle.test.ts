@@ -1,14 +1,19 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 
 import { TRIGGER_BUNDLE_BUDGET_BYTES, triggerBuildOptions } from '@cognito-passkeys/deployment/bundling';
 import type { Context, CreateAuthChallengeTriggerHandler } from 'aws-lambda';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createEvent } from '../../test/fixtures/events';
+import { createEvent, defineEvent } from '../../test/fixtures/events';
+import { ENV } from '../config/keys';
 import type { HandlerName } from '../config/env';
 
 // Each trigger bundled as the CDK construct bundles it (its own options, imported from the deployment
@@ -74,6 +79,73 @@ describe('trigger bundles', () => {
     expect(
       bundles.get('create-auth-challenge')?.inputs.filter((path) => path.includes('node_modules')),
     ).toEqual([]);
+  });
+
+  it('define-auth-challenge, bundled, in a fresh process as Lambda runs it: reads the mode, writes EMF', async () => {
+    // An SSM stand-in answering the mode `off` (the signature itself is checked in ssm-parameter.test.ts).
+    const targets: string[] = [];
+    const ssm = createServer((req, res) => {
+      targets.push(String(req.headers['x-amz-target']));
+      req.resume();
+      req.on('end', () =>
+        res
+          .writeHead(200, { 'content-type': 'application/x-amz-json-1.1' })
+          .end(JSON.stringify({ Parameter: { Type: 'String', Value: 'off' } })),
+      );
+    });
+    await new Promise<void>((done) => ssm.listen(0, '127.0.0.1', done));
+    const runner = [
+      `const { handler } = await import(${JSON.stringify(pathToFileURL(bundles.get('define-auth-challenge')?.file ?? '').href)});`,
+      `const event = ${JSON.stringify(defineEvent([]))};`,
+      `const answered = await handler(event, { functionName: 'define-auth-challenge' });`,
+      `process.stdout.write(JSON.stringify({ response: answered.response }) + '\\n');`,
+    ].join('\n');
+    try {
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ['--input-type=module', '--eval', runner],
+        {
+          env: {
+            PATH: process.env.PATH,
+            [ENV.passkeyModeParameter]: '/cognito-passkeys/passkey-mode',
+            AWS_REGION: 'eu-central-1',
+            AWS_ACCESS_KEY_ID: 'AKIDBUNDLETEST',
+            AWS_SECRET_ACCESS_KEY: 'bundle-test-secret-key',
+            AWS_ENDPOINT_URL_SSM: `http://127.0.0.1:${(ssm.address() as AddressInfo).port}`,
+            AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+          },
+        },
+      );
+      const lines = stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(targets).toEqual(['AmazonSSM.GetParameter']);
+      expect(lines.at(-1)).toEqual({
+        response: { issueTokens: false, failAuthentication: true },
+      });
+      const metrics = lines
+        .filter((line) => '_aws' in line)
+        .map(({ _aws, ...fields }) => ({
+          namespace: (_aws as { CloudWatchMetrics: { Namespace: string }[] }).CloudWatchMetrics[0]?.Namespace,
+          fields,
+        }));
+      expect(metrics).toEqual([
+        {
+          namespace: 'CognitoPasskeys',
+          fields: { service: 'cognito-passkeys', function_name: 'define-auth-challenge', ColdStart: 1 },
+        },
+        {
+          namespace: 'CognitoPasskeys',
+          fields: { service: 'cognito-passkeys', outcome: 'passkeys_disabled', PasskeySignInFailed: 1 },
+        },
+      ]);
+      expect(lines.filter((line) => line.message === 'define-auth-challenge')).toMatchObject([
+        { level: 'INFO', next: 'fail', reason: 'passkeys_disabled', mode: 'off' },
+      ]);
+    } finally {
+      ssm.close();
+    }
   });
 
   it('a bundle loads and answers as Lambda runs it', async () => {
