@@ -104,6 +104,7 @@ describe('passkeys for a Cognito user, end to end', () => {
       const { page } = tab;
       const email = uniqueEmail('signup');
       await page.goto(url('/signup'));
+      await page.getByRole('button', { name: 'Sign up with a password instead', exact: true }).click();
       await page.locator('#signup-email').fill(email);
       await page.locator('#signup-password').fill(PASSWORD);
       await screenshot(page, '01-signup');
@@ -130,6 +131,38 @@ describe('passkeys for a Cognito user, end to end', () => {
       expect(await credentialsOf(tab.cdp, tab.authenticatorId)).toHaveLength(1);
     },
   );
+
+  journey('signs up passkey-first: email, code, passkey, and never a password', async (tab) => {
+    const { page } = tab;
+    const email = uniqueEmail('passkeyfirst');
+    const passwordFields = page.locator('input[type="password"]');
+    await page.goto(url('/signup'));
+    await page.locator('#signup-email').fill(email);
+    expect(await passwordFields.count()).toBe(0);
+    await screenshot(page, '01-signup-passkey-first');
+    const code = await codeSentBy(stack.urls.outbox, email, async () => {
+      await page.getByRole('button', { name: 'Create account with a passkey', exact: true }).click();
+      await page.locator('#signup-code').waitFor();
+    });
+    await expect(page.getByTestId('signup-confirm').getByRole('status').innerText()).resolves.toContain(
+      `${email[0]}***@`,
+    );
+    expect(await passwordFields.count()).toBe(0);
+    await page.locator('#signup-code').fill(code);
+    await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+
+    // Signed in by Amplify's auto sign-in with the generated password, then straight to the passkey.
+    await page.waitForURL(/\/post-login\?new=1/);
+    await page.getByRole('heading', { level: 1, name: 'Create your passkey' }).waitFor();
+    expect(await passwordFields.count()).toBe(0);
+    await screenshot(page, '02-signup-create-passkey');
+    await activatePasskey(page);
+    await expect(page.getByTestId('profile-email').innerText()).resolves.toBe(email);
+
+    await signOut(page);
+    await page.locator('.cb-passkey-button').click();
+    await expectSignedInAs(page, email);
+  });
 
   journey('signs out and back in with the passkey', async (tab) => {
     const { page } = tab;
