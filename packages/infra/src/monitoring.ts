@@ -1,5 +1,7 @@
 // The operator's view: a CloudWatch dashboard over the metrics the triggers emit (METRICS of
 // @cognito-passkeys/deployment) and the functions' own Lambda metrics, and the alarms that page someone.
+// Over 300 lines on purpose: the props, the alarms and the dashboard's widgets share one set of metric
+// definitions and thresholds, and each widget is a short declaration.
 import {
   METRICS,
   PASSKEY_MODES,

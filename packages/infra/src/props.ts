@@ -12,7 +12,8 @@ import type { CorbadoPasskeysMonitoring } from './monitoring';
 export interface CorbadoPasskeysProps {
   /**
    * An existing user pool to add passkeys to. CloudFormation cannot attach triggers to a pool it does not
-   * own: the trigger ARNs are output, and README's deploy section gives the `update-user-pool` step.
+   * own: the trigger ARNs are output, and the admin CLI's `attach` wires them in and adds the per-user
+   * block attribute (README, "Deploy").
    * @default a new pool with email as the username, self sign-up and email verification
    */
   readonly existingUserPool?: cognito.IUserPool;
