@@ -58,6 +58,48 @@ async function readyAfter(
   return { readyMs, importCpuMs };
 }
 
+/**
+ * What Powertools Metrics alone costs the triggers that carry it: the library with one instance (as each
+ * handler module makes at init), bundled with the same options, its size and its import's CPU time over an
+ * empty module's, alternating in the same way.
+ */
+async function powertoolsMetricsAlone(dir: string, loader: string, empty: string): Promise<BenchRow[]> {
+  const file = join(dir, 'powertools-metrics.mjs');
+  const { entryPoints: _entry, ...options } = triggerBuildOptions('define-auth-challenge');
+  const result = await build({
+    ...options,
+    stdin: {
+      contents:
+        "import { Metrics } from '@aws-lambda-powertools/metrics';\n" +
+        "export const metrics = new Metrics({ namespace: 'CognitoPasskeys', serviceName: 'cognito-passkeys' });\n" +
+        'export const handler = () => metrics;\n',
+      resolveDir: join(fileURLToPath(new URL('.', import.meta.url)), '..', 'packages', 'cognito-triggers'),
+      loader: 'js',
+    },
+    outfile: file,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const bytes = Object.values(result.metafile.outputs)[0]?.bytes ?? Number.NaN;
+  const bareCpu: number[] = [];
+  const loadedCpu: number[] = [];
+  for (let i = 0; i < RUNS; i += 1) {
+    bareCpu.push((await readyAfter(loader, empty, 'empty')).importCpuMs);
+    loadedCpu.push((await readyAfter(loader, file, 'handler')).importCpuMs);
+  }
+  const min = (values: number[]) => Math.min(...values);
+  return [
+    lowerIsBetter({
+      name: 'Powertools Metrics alone: import CPU (median)',
+      value: median(loadedCpu),
+      baseline: median(bareCpu),
+      baselineName: 'importing an empty module',
+      unit: 'ms',
+      note: `${signed(median(loadedCpu) - median(bareCpu), 1)} ms (min ${signed(min(loadedCpu) - min(bareCpu), 1)}); ${bytes} bytes minified; ${RUNS} fresh processes each, alternating`,
+    }),
+  ];
+}
+
 export const run: Bench = async () => {
   const dir = await mkdtemp(join(tmpdir(), 'trigger-bench-'));
   try {
@@ -133,6 +175,7 @@ export const run: Bench = async () => {
         }),
       );
     }
+    rows.push(...(await powertoolsMetricsAlone(dir, loader, empty)));
     return rows;
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 /**
  * Structured JSON logs, one line per entry on stdout, with the keys Powertools Logger writes (`level`,
  * `message`, `timestamp`, `service`, `xray_trace_id`) so log queries stay the same. Not Powertools itself:
- * it is 23 KB of a 50 KB trigger bundle and a few milliseconds of cold start for what is one
+ * it would add 23 KB to a trigger bundle and a few milliseconds of cold start for what is one
  * `JSON.stringify` per line here.
  *
  * What may be logged: outcome codes, usernames, error names and codes. What never is: challenge answers
