@@ -2,8 +2,8 @@
 // journey with its own CDP virtual authenticator, users of their own, the local outbox, screenshots, and
 // evidence (a screenshot and the page's console) when a journey fails.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import {
@@ -12,7 +12,17 @@ import {
   AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Result as AxeResult } from 'axe-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type CDPSession,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 import { expect } from 'vitest';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -25,6 +35,20 @@ export const OUTPUT = join(HERE, 'test-results');
  * E2E_SCREENSHOTS_DIR; an ordinary run leaves the work tree as it was.
  */
 const SCREENSHOTS = process.env.E2E_SCREENSHOTS_DIR ?? join(OUTPUT, 'screenshots');
+
+/** The two screens every journey is run on: a laptop, and a phone (touch, twice the pixels). */
+export const VIEWPORTS = {
+  desktop: { viewport: { width: 1280, height: 800 } },
+  mobile: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+} as const satisfies Record<string, BrowserContextOptions>;
+export type ViewportName = keyof typeof VIEWPORTS;
+
+/** The screen of this run: E2E_VIEWPORT (`desktop` or `mobile`). @default desktop */
+export const VIEWPORT: ViewportName = (() => {
+  const name = process.env.E2E_VIEWPORT ?? 'desktop';
+  if (!Object.hasOwn(VIEWPORTS, name)) throw new TypeError(`E2E_VIEWPORT must be desktop or mobile`);
+  return name as ViewportName;
+})();
 
 export const PASSWORD = 'Correct-Horse-9-Battery';
 
@@ -56,7 +80,7 @@ export interface Tab {
 
 /** A fresh context (no cookies, no localStorage) with a platform authenticator of its own. */
 export async function openTab(browser: Browser): Promise<Tab> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const context = await browser.newContext({ ...VIEWPORTS[VIEWPORT] });
   const page = await context.newPage();
   const errors: string[] = [];
   const lines: string[] = [];
@@ -148,9 +172,53 @@ export async function credentialsOf(cdp: CDPSession, authenticatorId: string) {
   return credentials;
 }
 
+/** The journeys of this test file that took a screenshot, in order, and how many steps each took. */
+const galleryJourneys = new Map<string, { number: number; steps: number }>();
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** The first words of a journey's name, as a file name part: readable, and short enough for a table. */
+const journeySlug = (name: string) => slug(name.split(' ').slice(0, 7).join(' '));
+
+/**
+ * A screenshot of the page as the current journey's next step, named by file, journey and step:
+ * `<viewport>/<file>-<journey nn>-<journey>-<step nn>-<name>.png` (a leading number in `name` is dropped:
+ * the step number replaces it), e.g. `desktop/journeys-02-signs-out-and-back-in-01-login-welcome-back.png`.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const { currentTestName, testPath } = expect.getState();
+  const test = currentTestName?.split(' > ').pop() ?? 'journey';
+  let journey = galleryJourneys.get(test);
+  if (!journey) {
+    journey = { number: galleryJourneys.size + 1, steps: 0 };
+    galleryJourneys.set(test, journey);
+  }
+  journey.steps += 1;
+  const file = basename(testPath ?? 'e2e').replace(/\.e2e\.test\.ts$/, '');
+  const step = slug(name.replace(/^\d+-/, ''));
+  const dir = join(SCREENSHOTS, VIEWPORT);
+  mkdirSync(dir, { recursive: true });
+  const png = `${file}-${pad(journey.number)}-${journeySlug(test)}-${pad(journey.steps)}-${step}.png`;
+  await page.screenshot({ path: join(dir, png), fullPage: true });
+  // The index the README's gallery is made from: each picture with its journey's whole name.
+  const index = join(dir, GALLERY_INDEX);
+  const steps = existsSync(index) ? (JSON.parse(readFileSync(index, 'utf8')) as GalleryStep[]) : [];
+  const entry: GalleryStep = { png, file, journey: test, step: step.replace(/-/g, ' ') };
+  writeFileSync(index, `${JSON.stringify([...steps.filter((s) => s.png !== png), entry], null, 2)}\n`);
+}
+
+/** The file beside the pictures of one viewport that lists them in the order they were taken. */
+export const GALLERY_INDEX = 'steps.json';
+
+export interface GalleryStep {
+  /** The picture's file name in the viewport's folder. */
+  png: string;
+  /** The test file's name, less `.e2e.test.ts`. */
+  file: string;
+  /** The journey's (test's) whole name. */
+  journey: string;
+  /** The step's readable name. */
+  step: string;
 }
 
 /** An address no other journey (or earlier run on the same data dir) uses. */
@@ -246,4 +314,96 @@ export async function createUser(stack: StackRef, email: string): Promise<void> 
   } finally {
     cognito.destroy();
   }
+}
+
+/** WCAG 2.0 and 2.1 A and AA, and axe's best practices. */
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+/** What fails a scan; moderate and minor findings are counted and printed, not failed. */
+const FAILING_IMPACTS = new Set(['serious', 'critical']);
+
+/**
+ * Violations inside the Connect components' own markup, which neither our markup nor our CSS decides:
+ * one rule on one precise selector each, with the reason. Everything else on the page is scanned.
+ */
+export const COMPONENT_VIOLATIONS: { rule: string; selector: string; why: string }[] = [];
+
+/** Scans and findings of this test file, for its summary line. */
+export const a11yTally = { scans: 0, failing: 0, other: 0, known: 0, rules: new Set<string>() };
+
+const describeViolation = (violation: AxeResult) =>
+  `  ${violation.impact ?? 'unknown'} ${violation.id}: ${violation.help} (${violation.helpUrl})\n` +
+  violation.nodes.map((node) => `    ${node.target.join(' ')}`).join('\n');
+
+/**
+ * Runs axe-core on the page as it is now and fails on any serious or critical violation, listing each
+ * rule with its target selectors and help. `label` names the page state in the failure and the tally.
+ */
+export async function expectAccessible(page: Page, label: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+  a11yTally.scans += 1;
+  const violations: AxeResult[] = [];
+  for (const violation of results.violations) {
+    const nodes = violation.nodes.filter(
+      (node) =>
+        !COMPONENT_VIOLATIONS.some(
+          (known) => known.rule === violation.id && node.target.join(' ') === known.selector,
+        ),
+    );
+    a11yTally.known += violation.nodes.length - nodes.length;
+    if (nodes.length === 0) continue;
+    violations.push({ ...violation, nodes });
+    a11yTally.rules.add(violation.id);
+    if (FAILING_IMPACTS.has(violation.impact ?? '')) a11yTally.failing += nodes.length;
+    else a11yTally.other += nodes.length;
+  }
+  const failing = violations.filter((violation) => FAILING_IMPACTS.has(violation.impact ?? ''));
+  const others = violations.filter((violation) => !FAILING_IMPACTS.has(violation.impact ?? ''));
+  if (others.length > 0)
+    console.warn(`a11y "${label}", not failing:\n${others.map(describeViolation).join('\n')}`);
+  expect(
+    failing.map(describeViolation),
+    `serious or critical accessibility violations on "${label}":\n${failing.map(describeViolation).join('\n')}`,
+  ).toEqual([]);
+}
+
+/** Whether `locator`'s element has the keyboard focus (or holds it, for a wrapper). */
+export async function hasFocus(locator: Locator): Promise<boolean> {
+  return locator.evaluate((element) => element.contains(element.ownerDocument.activeElement));
+}
+
+/**
+ * Presses Tab until `locator` has the focus, at most `max` times, and fails if it never gets it: the
+ * control is reachable by keyboard. Returns how many presses it took, so callers can assert the order.
+ */
+export async function tabTo(page: Page, locator: Locator, max = 25): Promise<number> {
+  await locator.waitFor();
+  for (let presses = 1; presses <= max; presses += 1) {
+    await page.keyboard.press('Tab');
+    if (await hasFocus(locator)) return presses;
+  }
+  const focused = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 200) ?? 'nothing');
+  const target = await locator.evaluate((element) => element.outerHTML.slice(0, 300));
+  throw new Error(`${target} not reached by ${max} presses of Tab (focus ends on ${focused})`);
+}
+
+/** The passkey list's own items (the delete modal renders a copy of the item it asks about). */
+export function passkeyItems(page: Page): Locator {
+  return page.locator('[data-testid="passkeys"] .cb-passkey-list-item:not(.cb-modal .cb-passkey-list-item)');
+}
+
+/** Password sign-in at `appUrl` for a user who has no second factor yet: lands on the passkey offer. */
+export async function signInWithPassword(page: Page, appUrl: string, email: string): Promise<void> {
+  await page.goto(`${appUrl}/login?mode=password&email=${encodeURIComponent(email)}`);
+  await page.locator('#password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.waitForURL(/\/post-login/);
+}
+
+/** On the passkey offer: creates the passkey and goes on to the profile, where it is listed. */
+export async function activatePasskey(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Activate passkey' }).click();
+  await page.getByText('Success!').waitFor();
+  await page.getByTestId('post-login').getByRole('button', { name: 'Continue', exact: true }).click();
+  await page.waitForURL(/\/profile/);
+  await expect.poll(() => passkeyItems(page).count(), { timeout: 20_000 }).toBe(1);
 }
