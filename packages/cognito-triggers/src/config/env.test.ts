@@ -6,6 +6,7 @@ import {
   MAX_CORBADO_TIMEOUT_MS,
   TIME_BUDGET,
 } from '@cognito-passkeys/deployment/environment';
+import { HANDLERS } from '@cognito-passkeys/deployment';
 import { PASSKEY_MODE_STALE_SECONDS } from '@cognito-passkeys/deployment/operations';
 
 import { TriggerError } from '../errors';
@@ -139,6 +140,11 @@ describe('configuration', () => {
     expect(codeOf(() => loadVerifyConfig(env(MAX_CORBADO_TIMEOUT_MS + 1)))).toBe('invalid_config');
     // The budget counts the secret reader's own deadline.
     expect(SSM_DEADLINE_MS).toBe(TIME_BUDGET.secretReadMs);
+  });
+
+  it("fits the passkey mode read, its retry included, in define's timeout with room for the rest", () => {
+    const defineTimeoutMs = HANDLERS['define-auth-challenge'].timeoutSeconds * 1000;
+    expect(SSM_DEADLINE_MS + TIME_BUDGET.marginMs).toBeLessThanOrEqual(defineTimeoutMs / 2);
   });
 });
 
