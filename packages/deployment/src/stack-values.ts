@@ -3,6 +3,7 @@
 // the functions, the pool and its client (plain objects in local-aws's config shape; no import of it).
 import { ENV, ENV_DEFAULTS, HANDLER_NAMES, type EnvKey, type HandlerName } from './environment';
 import { HANDLERS, TRIGGER_MAP } from './handlers';
+import { PASSKEYS_BLOCKED_ATTRIBUTE } from './operations';
 import { APP_CLIENT, PARAMETERS, USER_POOL } from './user-pool';
 
 /** The settings a deployment chooses; everything else comes from the definition. */
@@ -85,6 +86,15 @@ export function localUserPool(ids: {
     mfaConfiguration: USER_POOL.mfa,
     passwordPolicy: { ...USER_POOL.passwordPolicy },
     lambdaConfig: { ...TRIGGER_MAP },
+    // The per-user block: only an administrator writes it (the client's write attributes leave it out).
+    customAttributes: [
+      {
+        name: PASSKEYS_BLOCKED_ATTRIBUTE.name,
+        type: 'String' as const,
+        mutable: true,
+        maxLength: PASSKEYS_BLOCKED_ATTRIBUTE.maxLength,
+      },
+    ],
     clients: [
       {
         ...(ids.clientId === undefined ? {} : { id: ids.clientId }),
@@ -99,6 +109,7 @@ export function localUserPool(ids: {
           idToken: APP_CLIENT.tokenValidity.idTokenSeconds,
           refreshToken: APP_CLIENT.tokenValidity.refreshTokenSeconds,
         },
+        writeAttributes: [...APP_CLIENT.writeAttributes],
       },
     ],
   };

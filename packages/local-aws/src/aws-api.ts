@@ -4,8 +4,10 @@ import { readBody, send, type RouteHandler } from '@cognito-passkeys/emulator-ki
 import type { Context, Operation } from './context';
 import * as auth from './cognito-auth';
 import * as pools from './cognito-pools';
+import * as poolUpdates from './cognito-pool-updates';
 import * as confirmations from './cognito-confirmations';
 import * as users from './cognito-users';
+import * as userAttributes from './cognito-user-attributes';
 import { ServiceError } from './errors';
 import { authorizeJsonRequest, type JsonService } from './iam';
 import type { ReceivedRequest } from './sigv4';
@@ -29,6 +31,8 @@ const COGNITO: Record<string, Operation> = {
   ForgotPassword: confirmations.forgotPassword,
   ConfirmForgotPassword: confirmations.confirmForgotPassword,
   SetUserMFAPreference: users.setUserMFAPreference,
+  UpdateUserAttributes: userAttributes.updateUserAttributes,
+  VerifyUserAttribute: userAttributes.verifyUserAttribute,
   AdminCreateUser: users.adminCreateUser,
   AdminSetUserPassword: users.adminSetUserPassword,
   AdminResetUserPassword: confirmations.adminResetUserPassword,
@@ -37,12 +41,15 @@ const COGNITO: Record<string, Operation> = {
   AdminDisableUser: users.adminSetEnabled(false),
   AdminEnableUser: users.adminSetEnabled(true),
   AdminUpdateUserAttributes: users.adminUpdateUserAttributes,
+  AdminDeleteUserAttributes: users.adminDeleteUserAttributes,
   AdminConfirmSignUp: confirmations.adminConfirmSignUp,
   AdminUserGlobalSignOut: users.adminUserGlobalSignOut,
   AdminSetUserMFAPreference: users.adminSetUserMFAPreference,
   ListUsers: users.listUsers,
   CreateUserPool: pools.createUserPool,
   DescribeUserPool: pools.describeUserPool,
+  UpdateUserPool: poolUpdates.updateUserPool,
+  AddCustomAttributes: poolUpdates.addCustomAttributes,
   ListUserPools: pools.listUserPools,
   CreateUserPoolClient: pools.createUserPoolClient,
   DescribeUserPoolClient: pools.describeUserPoolClient,

@@ -9,6 +9,7 @@ import {
   requirePool,
   type Pool,
 } from './cognito-model';
+import { checkClientWrites } from './cognito-schema';
 import { withStatus } from './cognito-tokens';
 import { ServiceError, invalidParameter } from './errors';
 import { newCode, nowSeconds } from './ids';
@@ -21,7 +22,7 @@ import { attributeList, newUser, requireUser, toAttributes, withPassword } from 
 // outbox) and take it back.
 
 /** How long a sign-up code is good for (Cognito: 24 hours). */
-const CODE_VALIDITY_SECONDS = 24 * 3600;
+export const CODE_VALIDITY_SECONDS = 24 * 3600;
 /** Wrong codes before even the right one is refused. */
 const MAX_CODE_ATTEMPTS = 5;
 
@@ -29,7 +30,13 @@ const MAX_CODE_ATTEMPTS = 5;
  * Checks a code the pool sent (attempt limit, match, expiry) and uses it up, answering Cognito's errors:
  * a wrong code counts an attempt, and past the limit even the right one is refused.
  */
-function consumeCode(ctx: Context, poolId: string, username: string, kind: string, code: string): void {
+export function consumeCode(
+  ctx: Context,
+  poolId: string,
+  username: string,
+  kind: string,
+  code: string,
+): void {
   const stored = ctx.store.getCode(poolId, username, kind);
   if (stored === undefined)
     throw new ServiceError('CodeMismatchException', 'Invalid verification code provided, please try again.');
@@ -72,10 +79,15 @@ export async function signUp(ctx: Context, body: Record<string, unknown>): Promi
     body,
   );
   const { pool, client } = requireClient(ctx.store, input.ClientId);
+  checkClientWrites(
+    pool,
+    client,
+    (input.UserAttributes ?? []).map((a) => a.Name),
+  );
   const password = checkPasswordPolicy(input.Password, pool.settings.passwordPolicy);
   let user = withPassword(
     pool,
-    newUser(ctx, pool, input.Username, toAttributes(input.UserAttributes), 'UNCONFIRMED'),
+    newUser(ctx, pool, input.Username, toAttributes(pool, input.UserAttributes), 'UNCONFIRMED'),
     password,
   );
   let autoConfirm = false;

@@ -1,5 +1,6 @@
 import type { ClientConfig, LambdaConfig } from './config';
 import { ServiceError, invalidParameter } from './errors';
+import type { SchemaAttribute } from './cognito-schema';
 import type { ClientRow, PoolRow, Store, UserRow } from './store';
 
 /** A pool's settings as stored (the config's fields, without the clients). */
@@ -11,6 +12,20 @@ export interface PoolSettings {
   lambdaConfig: LambdaConfig;
   /** Absent in a data dir of an earlier layout: Cognito's default applies. */
   passwordPolicy?: PasswordPolicy;
+  /** The custom attributes (`custom:<name>`) in Cognito's described form; absent = none. */
+  customAttributes?: SchemaAttribute[];
+  /**
+   * LambdaConfig entries this server stores and describes but does not run (CustomMessage,
+   * PreAuthentication, KMSKeyID, …), as UpdateUserPool set them.
+   */
+  otherLambdaConfig?: Record<string, unknown>;
+  /**
+   * The other UpdateUserPool fields as last set (DeletionProtection, VerificationMessageTemplate,
+   * AdminCreateUserConfig, …): described back unchanged, not acted on.
+   */
+  described?: Record<string, unknown>;
+  /** When UpdateUserPool or AddCustomAttributes last changed the pool (seconds). */
+  lastModifiedAt?: number;
 }
 
 export interface PasswordPolicy {

@@ -3,6 +3,7 @@ import { clientSchema, poolSchema, type ClientConfig, type PoolConfig } from './
 import { parseInput, type Context } from './context';
 import type { toClient } from './cognito-model';
 import {
+  DEFAULT_PASSWORD_POLICY,
   requireClient,
   requirePool,
   toPool,
@@ -10,10 +11,17 @@ import {
   type Pool,
   type PoolSettings,
 } from './cognito-model';
+import { customSchemaAttribute, schemaOf, writeAttributesOf, type SchemaAttribute } from './cognito-schema';
 import { ServiceError, invalidParameter } from './errors';
 import { newClientId, newPoolId, nowSeconds } from './ids';
 
-function poolSettings(ctx: Context, config: PoolConfig): PoolSettings {
+/**
+ * A pool's settings from the config. Custom attributes added since (AddCustomAttributes) are kept, as
+ * Cognito can never remove one; the config's own win on a name both have.
+ */
+function poolSettings(ctx: Context, config: PoolConfig, kept: SchemaAttribute[] = []): PoolSettings {
+  const configured = config.customAttributes.map(customSchemaAttribute);
+  const names = new Set(configured.map((a) => a.Name));
   return {
     region: ctx.config.region,
     usernameAttributes: config.usernameAttributes ?? [],
@@ -21,6 +29,7 @@ function poolSettings(ctx: Context, config: PoolConfig): PoolSettings {
     mfaConfiguration: config.mfaConfiguration,
     lambdaConfig: config.lambdaConfig ?? {},
     ...(config.passwordPolicy === undefined ? {} : { passwordPolicy: config.passwordPolicy }),
+    customAttributes: [...kept.filter((a) => !names.has(a.Name)), ...configured],
   };
 }
 
@@ -38,10 +47,11 @@ export function seedPools(ctx: Context): void {
     const existing =
       config.id !== undefined ? ctx.store.getPool(config.id) : ctx.store.findPoolByName(config.name);
     const id = existing?.id ?? config.id ?? newPoolId(ctx.config.region);
+    const kept = existing === undefined ? [] : (toPool(existing).settings.customAttributes ?? []);
     ctx.store.putPool({
       id,
       name: config.name,
-      settings: JSON.stringify(poolSettings(ctx, config)),
+      settings: JSON.stringify(poolSettings(ctx, config, kept)),
       created_at: existing?.created_at ?? nowSeconds(ctx),
     });
     for (const client of config.clients) {
@@ -60,20 +70,56 @@ export function seedPools(ctx: Context): void {
   }
 }
 
-function describePool(pool: Pool): Record<string, unknown> {
+/** A trigger's function as Cognito names it: the Lambda ARN (a configured name becomes this account's ARN). */
+function functionArn(ctx: Context, nameOrArn: string): string {
+  return nameOrArn.startsWith('arn:')
+    ? nameOrArn
+    : `arn:aws:lambda:${ctx.config.region}:${ctx.config.accountId}:function:${nameOrArn}`;
+}
+
+/** The pool's LambdaConfig as DescribeUserPool answers it: ARNs, and the entries stored as given. */
+function describeLambdaConfig(ctx: Context, pool: Pool): Record<string, unknown> {
+  const triggers = Object.entries(pool.settings.lambdaConfig).filter(([, fn]) => fn !== undefined);
   return {
+    ...(pool.settings.otherLambdaConfig ?? {}),
+    ...Object.fromEntries(triggers.map(([trigger, fn]) => [trigger, functionArn(ctx, fn)])),
+  };
+}
+
+function describePool(ctx: Context, pool: Pool): Record<string, unknown> {
+  const policy = pool.settings.passwordPolicy ?? DEFAULT_PASSWORD_POLICY;
+  const described = pool.settings.described ?? { AutoVerifiedAttributes: ['email'] };
+  const policies = (described.Policies ?? {}) as { PasswordPolicy?: Record<string, unknown> };
+  return {
+    DeletionProtection: 'INACTIVE',
+    UserPoolTier: 'ESSENTIALS',
+    ...described,
     Id: pool.id,
     Name: pool.name,
-    Arn: `arn:aws:cognito-idp:${pool.settings.region}:000000000000:userpool/${pool.id}`,
+    Arn: `arn:aws:cognito-idp:${pool.settings.region}:${ctx.config.accountId}:userpool/${pool.id}`,
     CreationDate: pool.createdAt,
-    LastModifiedDate: pool.createdAt,
-    LambdaConfig: pool.settings.lambdaConfig,
+    LastModifiedDate: pool.settings.lastModifiedAt ?? pool.createdAt,
+    Policies: {
+      ...policies,
+      PasswordPolicy: {
+        TemporaryPasswordValidityDays: 7,
+        ...policies.PasswordPolicy,
+        MinimumLength: policy.minLength,
+        RequireUppercase: policy.requireUppercase,
+        RequireLowercase: policy.requireLowercase,
+        RequireNumbers: policy.requireDigits,
+        RequireSymbols: policy.requireSymbols,
+      },
+    },
+    LambdaConfig: describeLambdaConfig(ctx, pool),
+    SchemaAttributes: schemaOf(pool),
     MfaConfiguration: pool.settings.mfaConfiguration,
     ...(pool.settings.usernameAttributes.length > 0
       ? { UsernameAttributes: pool.settings.usernameAttributes }
       : {}),
     ...(pool.settings.aliasAttributes.length > 0 ? { AliasAttributes: pool.settings.aliasAttributes } : {}),
-    AutoVerifiedAttributes: ['email'],
+    UsernameConfiguration: { CaseSensitive: false },
+    EstimatedNumberOfUsers: ctx.store.listUsers(pool.id).length,
   };
 }
 
@@ -114,11 +160,11 @@ export function createUserPool(ctx: Context, body: Record<string, unknown>): unk
     settings: JSON.stringify(pool.settings),
     created_at: pool.createdAt,
   });
-  return { UserPool: describePool(pool) };
+  return { UserPool: describePool(ctx, pool) };
 }
 
 export function describeUserPool(ctx: Context, body: Record<string, unknown>): unknown {
-  return { UserPool: describePool(requirePool(ctx.store, body.UserPoolId)) };
+  return { UserPool: describePool(ctx, requirePool(ctx.store, body.UserPoolId)) };
 }
 
 export function listUserPools(ctx: Context, body: Record<string, unknown>): unknown {
@@ -145,9 +191,10 @@ export function listUserPools(ctx: Context, body: Record<string, unknown>): unkn
   };
 }
 
-function describeClient(client: ReturnType<typeof toClient>): Record<string, unknown> {
+function describeClient(pool: Pool, client: ReturnType<typeof toClient>): Record<string, unknown> {
   const s = client.settings;
   return {
+    WriteAttributes: writeAttributesOf(pool, client),
     UserPoolId: client.poolId,
     ClientName: client.name,
     ClientId: client.id,
@@ -180,6 +227,7 @@ export function createUserPoolClient(ctx: Context, body: Record<string, unknown>
       IdTokenValidity: z.number().int().positive().optional(),
       RefreshTokenValidity: z.number().int().positive().optional(),
       TokenValidityUnits: z.object({ AccessToken: unit, IdToken: unit, RefreshToken: unit }).optional(),
+      WriteAttributes: z.array(z.string().min(1).max(32)).optional(),
     }),
     body,
   );
@@ -196,6 +244,7 @@ export function createUserPoolClient(ctx: Context, body: Record<string, unknown>
     explicitAuthFlows: input.ExplicitAuthFlows,
     preventUserExistenceErrors: input.PreventUserExistenceErrors,
     authSessionValidity: input.AuthSessionValidity,
+    writeAttributes: input.WriteAttributes,
     tokenValidity: {
       accessToken: seconds(input.AccessTokenValidity, units.AccessToken, 'hours'),
       idToken: seconds(input.IdTokenValidity, units.IdToken, 'hours'),
@@ -218,15 +267,15 @@ export function createUserPoolClient(ctx: Context, body: Record<string, unknown>
     settings: JSON.stringify(client.settings),
     created_at: client.createdAt,
   });
-  return { UserPoolClient: describeClient(client) };
+  return { UserPoolClient: describeClient(pool, client) };
 }
 
 export function describeUserPoolClient(ctx: Context, body: Record<string, unknown>): unknown {
   const input = parseInput(z.object({ UserPoolId: z.string().min(1), ClientId: z.string().min(1) }), body);
-  const { client } = requireClient(ctx.store, input.ClientId);
+  const { pool, client } = requireClient(ctx.store, input.ClientId);
   if (client.poolId !== input.UserPoolId)
     throw new ServiceError('ResourceNotFoundException', `User pool client ${input.ClientId} does not exist.`);
-  return { UserPoolClient: describeClient(client) };
+  return { UserPoolClient: describeClient(pool, client) };
 }
 
 export function listUserPoolClients(ctx: Context, body: Record<string, unknown>): unknown {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from './context';
-import { attributesOf, issuerOf, toPool, type Client, type Pool } from './cognito-model';
+import { attributesOf, issuerOf, toClient, toPool, type Client, type Pool } from './cognito-model';
 import { ServiceError } from './errors';
 import { newOpaque, nowSeconds, sha256 } from './ids';
 import type { UserRow } from './store';
@@ -171,7 +171,7 @@ export async function refreshTokens(
 export async function userFromAccessToken(
   ctx: Context,
   token: unknown,
-): Promise<{ pool: Pool; user: UserRow }> {
+): Promise<{ pool: Pool; client: Client; user: UserRow }> {
   if (typeof token !== 'string' || token === '')
     throw new ServiceError('InvalidParameterException', 'AccessToken is required.');
   const parts = token.split('.');
@@ -200,5 +200,8 @@ export async function userFromAccessToken(
   const user = typeof claims.username === 'string' ? ctx.store.getUser(pool.id, claims.username) : undefined;
   if (user === undefined) throw new ServiceError('NotAuthorizedException', 'Access Token has been revoked');
   if (!user.enabled) throw new ServiceError('NotAuthorizedException', 'User is disabled.');
-  return { pool, user };
+  const clientRow = typeof claims.client_id === 'string' ? ctx.store.getClient(claims.client_id) : undefined;
+  if (clientRow === undefined || clientRow.pool_id !== pool.id)
+    throw new ServiceError('NotAuthorizedException', 'Invalid Access Token');
+  return { pool, client: toClient(clientRow), user };
 }

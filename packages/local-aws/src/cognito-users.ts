@@ -16,6 +16,7 @@ import {
   type Pool,
 } from './cognito-model';
 import { signOutEverywhere } from './cognito-auth';
+import { checkAttributeDeletes, checkAttributeValues } from './cognito-schema';
 import { userFromAccessToken } from './cognito-tokens';
 import { ServiceError, invalidParameter } from './errors';
 import { newOpaque, newSub, nowSeconds } from './ids';
@@ -37,13 +38,18 @@ export function requireUser(ctx: Context, pool: Pool, username: string): UserRow
   return user;
 }
 
-export function toAttributes(list: z.infer<typeof attributeList> | undefined): Record<string, string> {
+/**
+ * The attributes a write sets, checked against the pool's schema (`existing`: the user's attributes when
+ * the user exists, so an immutable one may not change).
+ */
+export function toAttributes(
+  pool: Pool,
+  list: z.infer<typeof attributeList> | undefined,
+  existing?: Record<string, string>,
+): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const { Name, Value } of list ?? []) {
-    if (Name === 'sub' || Name.startsWith('cognito:'))
-      throw invalidParameter(`Cannot modify the non-mutable attribute ${Name}`);
-    out[Name] = Value ?? '';
-  }
+  for (const { Name, Value } of list ?? []) out[Name] = Value ?? '';
+  checkAttributeValues(pool, out, existing);
   if (out.email !== undefined && !EMAIL_PATTERN.test(out.email))
     throw invalidParameter('Invalid email address format.');
   return out;
@@ -131,7 +137,13 @@ export function adminCreateUser(ctx: Context, body: Record<string, unknown>): un
     input.TemporaryPassword === undefined
       ? `Tmp-${newOpaque(12)}1a!`
       : checkPasswordPolicy(input.TemporaryPassword, pool.settings.passwordPolicy);
-  let user = newUser(ctx, pool, input.Username, toAttributes(input.UserAttributes), 'FORCE_CHANGE_PASSWORD');
+  let user = newUser(
+    ctx,
+    pool,
+    input.Username,
+    toAttributes(pool, input.UserAttributes),
+    'FORCE_CHANGE_PASSWORD',
+  );
   user = withPassword(pool, user, temporary);
   ctx.store.insertUser(user);
   if (input.MessageAction !== 'SUPPRESS' && user.email !== null) {
@@ -211,7 +223,32 @@ export function adminUpdateUserAttributes(ctx: Context, body: Record<string, unk
   );
   const pool = requirePool(ctx.store, input.UserPoolId);
   const user = requireUser(ctx, pool, input.Username);
-  const attributes = { ...attributesOf(user), ...toAttributes(input.UserAttributes) };
+  const current = attributesOf(user);
+  const attributes = { ...current, ...toAttributes(pool, input.UserAttributes, current) };
+  ctx.store.updateUser({
+    ...user,
+    attributes: JSON.stringify(attributes),
+    email: attributes.email ?? null,
+    updated_at: nowSeconds(ctx),
+  });
+  return {};
+}
+
+/** AdminDeleteUserAttributes: removes attributes (custom ones as `custom:<name>`) from a user. */
+export function adminDeleteUserAttributes(ctx: Context, body: Record<string, unknown>): unknown {
+  const input = parseInput(
+    z.object({
+      UserPoolId: z.string().min(1),
+      Username: z.string().min(1),
+      UserAttributeNames: z.array(z.string().min(1).max(32)).max(50),
+    }),
+    body,
+  );
+  const pool = requirePool(ctx.store, input.UserPoolId);
+  const user = requireUser(ctx, pool, input.Username);
+  checkAttributeDeletes(pool, input.UserAttributeNames);
+  const attributes = attributesOf(user);
+  for (const name of input.UserAttributeNames) delete attributes[name];
   ctx.store.updateUser({
     ...user,
     attributes: JSON.stringify(attributes),

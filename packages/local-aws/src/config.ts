@@ -55,6 +55,23 @@ export const tokenValiditySchema = z.strictObject({
 });
 export type TokenValidity = z.infer<typeof tokenValiditySchema>;
 
+/**
+ * A custom attribute of a pool's schema (Cognito's `SchemaAttributeType`); users carry it as
+ * `custom:<name>`.
+ */
+export const customAttributeSchema = z.strictObject({
+  /** The name without the `custom:` prefix (1–20 characters). */
+  name: z.string().regex(/^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,20}$/u),
+  /** @default 'String' */
+  type: z.enum(['String', 'Number', 'DateTime', 'Boolean']).default('String'),
+  /** Whether a value may change after the user is created. @default true */
+  mutable: z.boolean().default(true),
+  /** String attributes: the shortest and longest value (characters). @default 0 and 2048 */
+  minLength: z.number().int().min(0).max(2048).optional(),
+  maxLength: z.number().int().min(1).max(2048).optional(),
+});
+export type CustomAttributeConfig = z.infer<typeof customAttributeSchema>;
+
 export const clientSchema = z.strictObject({
   /** Fixed client ID; otherwise one is generated once and kept in the data dir. */
   id: z
@@ -68,6 +85,12 @@ export const clientSchema = z.strictObject({
   /** Lifetime of an auth Session in minutes (3–15). @default 3 */
   authSessionValidity: z.number().int().min(3).max(15).default(3),
   tokenValidity: tokenValiditySchema.prefault({}),
+  /**
+   * The attributes a signed-in user may set with SignUp and UpdateUserAttributes (the client's
+   * `WriteAttributes`, custom ones as `custom:<name>`); admin operations may set every attribute.
+   * @default every mutable attribute of the pool, as Cognito's default
+   */
+  writeAttributes: z.array(z.string().min(1).max(32)).optional(),
 });
 export type ClientConfig = z.infer<typeof clientSchema>;
 
@@ -101,6 +124,8 @@ export const poolSchema = z.strictObject({
     })
     .optional(),
   lambdaConfig: lambdaConfigSchema.optional(),
+  /** The pool's custom attributes (kept across restarts: Cognito cannot remove one either). */
+  customAttributes: z.array(customAttributeSchema).default([]),
   clients: z.array(clientSchema).default([]),
 });
 export type PoolConfig = z.infer<typeof poolSchema>;

@@ -163,6 +163,8 @@ const PUBLIC_COGNITO_OPERATIONS = new Set([
   'ForgotPassword',
   'ConfirmForgotPassword',
   'SetUserMFAPreference',
+  'UpdateUserAttributes',
+  'VerifyUserAttribute',
 ]);
 
 export type JsonService = 'cognito-idp' | 'ssm';
