@@ -12,6 +12,7 @@ import {
   type SessionTokensVerifier,
 } from '@/lib/connect-token';
 import { localServerOverrides, localStackConfig, type LocalStackConfig } from '@/lib/local-stack';
+import { connectTokenAllowed, currentPasskeyMode } from '@/lib/passkey-mode';
 
 /** The verifier (with its JWKS cache) and the Cognito client, made once per configuration. */
 let cognito: { key: string; verifyTokens: SessionTokensVerifier; checkSession: SessionCheck } | undefined;
@@ -64,6 +65,7 @@ export async function getConnectToken(
       checkSession,
       corbado,
       reauthMaxAgeSeconds: config.PASSKEY_REAUTH_MAX_AGE_SECONDS,
+      typeAllowed: async (type) => connectTokenAllowed(type, await currentPasskeyMode(config)),
     },
   );
   if (!result.ok) console.warn(JSON.stringify({ action: 'getConnectToken', code: result.code }));

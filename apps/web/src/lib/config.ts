@@ -35,6 +35,16 @@ const serverEnvSchema = z.object({
     .min(60)
     .max(24 * 60 * 60)
     .default(15 * 60),
+  /**
+   * The SSM String parameter that holds the passkey mode, the kill switch (`PARAMETERS.passkeyMode` in
+   * `@cognito-passkeys/deployment`). Unset: no kill switch, passkeys on.
+   */
+  PASSKEY_MODE_PARAMETER: z
+    .string()
+    .regex(/^\/[a-zA-Z0-9_.\-/]+$/)
+    .optional(),
+  /** How long a read of the passkey mode is served before SSM is asked again (seconds; 10 by default). */
+  PASSKEY_MODE_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
 });
 
 export type ServerConfig = z.infer<typeof serverEnvSchema>;

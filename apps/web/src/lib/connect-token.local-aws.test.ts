@@ -136,7 +136,7 @@ const corbado = { createConnectToken: () => Promise.resolve('ctk1_local') };
 const ask = (type: string, { idToken, accessToken }: Session) =>
   issueConnectToken(
     { type, idToken, accessToken },
-    { verifyTokens, checkSession, corbado, reauthMaxAgeSeconds: 900 },
+    { verifyTokens, checkSession, corbado, reauthMaxAgeSeconds: 900, typeAllowed: () => true },
   );
 
 async function asAdmin(send: (cognito: CognitoIdentityProviderClient) => Promise<unknown>) {

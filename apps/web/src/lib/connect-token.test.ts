@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { exportJWK, generateKeyPair, jwtVerify, SignJWT, type CryptoKey, type JWK } from 'jose';
+import type { PasskeyMode } from '@cognito-passkeys/deployment/operations';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import {
@@ -13,6 +14,7 @@ import {
   type SessionTokensVerifier,
 } from './connect-token';
 import { localJwksCache } from './local-stack';
+import { connectTokenAllowed } from './passkey-mode';
 
 const POOL = 'us-east-1_LocalPasskeys';
 const OTHER_POOL = 'us-east-1_SomeoneElse';
@@ -183,12 +185,16 @@ const corbado = {
   },
 };
 
-function issue(input: unknown, overrides: { checkSession?: SessionCheck; corbado?: typeof corbado } = {}) {
+function issue(
+  input: unknown,
+  overrides: { checkSession?: SessionCheck; corbado?: typeof corbado; mode?: PasskeyMode } = {},
+) {
   return issueConnectToken(input, {
     verifyTokens,
     checkSession: overrides.checkSession ?? checkSession,
     corbado: overrides.corbado ?? corbado,
     reauthMaxAgeSeconds: MAX_AGE,
+    typeAllowed: (type) => connectTokenAllowed(type, overrides.mode ?? 'on'),
   });
 }
 
@@ -408,6 +414,34 @@ describe('issueConnectToken', () => {
     const body = typeof input === 'object' ? { ...(await tokensOf()), ...input } : input;
     expect(await issue(body)).toEqual({ ok: false, code: 'invalid_request' });
     expect(cognito.calls).toBe(0);
+  });
+
+  it.each([
+    ['off', 'passkey-list'],
+    ['off', 'passkey-delete'],
+    ['off', 'passkey-append'],
+    ['login-only', 'passkey-append'],
+  ] as const)(
+    'refuses a token the passkey mode %s does not allow (%s), minting nothing',
+    async (mode, type) => {
+      expect(await issue({ type, ...(await tokensOf()) }, { mode })).toEqual({
+        ok: false,
+        code: 'passkeys_disabled',
+      });
+      expect(created).toEqual([]);
+      expect(cognito.calls).toBe(0);
+    },
+  );
+
+  it.each([
+    ['login-only', 'passkey-list'],
+    ['login-only', 'passkey-delete'],
+    ['append-only', 'passkey-append'],
+  ] as const)('mints what the passkey mode %s allows (%s)', async (mode, type) => {
+    expect(await issue({ type, ...(await tokensOf()) }, { mode })).toEqual({
+      ok: true,
+      token: 'ctk1_secret',
+    });
   });
 
   it('reports Corbado failing as a code, not an exception', async () => {

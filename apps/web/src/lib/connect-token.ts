@@ -34,7 +34,9 @@ export type ConnectTokenErrorCode =
   | 'session_revoked'
   /** Cognito could not be asked about the session (so nothing is minted: fail closed). */
   | 'cognito_unavailable'
-  | 'corbado_unavailable';
+  | 'corbado_unavailable'
+  /** The passkey mode (the kill switch) does not allow this token's type now. */
+  | 'passkeys_disabled';
 
 export type ConnectTokenResult = { ok: true; token: string } | { ok: false; code: ConnectTokenErrorCode };
 
@@ -189,11 +191,14 @@ export async function issueConnectToken(
     corbado: Pick<CorbadoBackend, 'createConnectToken'>;
     /** The oldest sign-in (seconds) that may add or delete a passkey. */
     reauthMaxAgeSeconds: number;
+    /** Whether the passkey mode allows a token of this type now (the kill switch); asked first. */
+    typeAllowed: (type: ConnectTokenType) => boolean | Promise<boolean>;
   },
 ): Promise<ConnectTokenResult> {
   const parsed = connectTokenRequestSchema.safeParse(input);
   if (!parsed.success) return { ok: false, code: 'invalid_request' };
   const { type, idToken, accessToken } = parsed.data;
+  if (!(await deps.typeAllowed(type))) return { ok: false, code: 'passkeys_disabled' };
 
   let session: VerifiedSession;
   try {

@@ -1,11 +1,18 @@
 import { Suspense } from 'react';
 
+import { serverConfig } from '@/lib/config';
+import { currentPasskeyMode } from '@/lib/passkey-mode';
+
 import { LoginView } from './login-view';
 
-export default function LoginPage() {
+// Rendered per request with the passkey mode of the moment: a flip of the kill switch shows without a deploy.
+export const dynamic = 'force-dynamic';
+
+export default async function LoginPage() {
+  const passkeyMode = await currentPasskeyMode(serverConfig());
   return (
     <Suspense fallback={<p className="loading">Loading…</p>}>
-      <LoginView passkeyMode="on" />
+      <LoginView passkeyMode={passkeyMode} />
     </Suspense>
   );
 }

@@ -1,11 +1,18 @@
 import { Suspense } from 'react';
 
+import { serverConfig } from '@/lib/config';
+import { currentPasskeyMode } from '@/lib/passkey-mode';
+
 import { PostLoginView } from './post-login-view';
 
-export default function PostLoginPage() {
+// Rendered per request with the passkey mode of the moment: a flip of the kill switch shows without a deploy.
+export const dynamic = 'force-dynamic';
+
+export default async function PostLoginPage() {
+  const passkeyMode = await currentPasskeyMode(serverConfig());
   return (
     <Suspense fallback={<p className="loading">Loading…</p>}>
-      <PostLoginView passkeyMode="on" />
+      <PostLoginView passkeyMode={passkeyMode} />
     </Suspense>
   );
 }
