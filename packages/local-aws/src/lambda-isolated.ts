@@ -10,6 +10,9 @@ const WORKER_URL = new URL('./lambda-worker.mjs', import.meta.url);
 
 /** Most environments one function keeps at once; more invocations wait for a free one. */
 export const MAX_ENVIRONMENTS_PER_FUNCTION = 8;
+
+/** Lambda's limit on an on-demand function's init phase (loading the handler module), outside its timeout. */
+export const INIT_LIMIT_MS = 10_000;
 /** Heap limit of one environment: a runaway handler dies alone. */
 const WORKER_HEAP_MB = 256;
 
@@ -106,20 +109,29 @@ export class IsolatedFunction {
     private readonly env: () => Record<string, string>,
   ) {}
 
-  /** Runs one invocation; rejects with `IsolatedInvokeError` (`timeout` after `timeoutMs` from now). */
+  /**
+   * Runs one invocation; rejects with `IsolatedInvokeError`. As on Lambda, a cold start's init phase is not
+   * part of the function's timeout: the handler module gets up to `INIT_LIMIT_MS` to load, and
+   * `timeoutMs` counts from when the invocation reaches a ready environment.
+   */
   async invoke(event: unknown, context: Record<string, unknown>, timeoutMs: number): Promise<unknown> {
-    const deadline = Date.now() + timeoutMs;
     let environment: Environment | undefined;
     let timedOut = false;
     let timer: NodeJS.Timeout | undefined;
+    let expire: (() => void) | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
+      expire = () => {
         timedOut = true;
         environment?.kill();
         reject(new IsolatedInvokeError('timeout'));
-      }, timeoutMs);
+      };
     });
+    const arm = (ms: number) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => expire?.(), ms);
+    };
     const run = async (): Promise<unknown> => {
+      arm(INIT_LIMIT_MS);
       const acquired = await this.acquire();
       // Acquired after the deadline: hand it back unused.
       if (timedOut) {
@@ -128,7 +140,9 @@ export class IsolatedFunction {
       }
       environment = acquired;
       await acquired.ready;
-      return acquired.run(this.nextId++, event, { ...context, deadline });
+      if (timedOut) return undefined;
+      arm(timeoutMs);
+      return acquired.run(this.nextId++, event, { ...context, deadline: Date.now() + timeoutMs });
     };
     try {
       return await Promise.race([timeout, run()]);

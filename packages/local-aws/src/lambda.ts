@@ -68,6 +68,7 @@ export class LambdaRegistry {
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
       AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${name}`,
       AWS_LAMBDA_LOG_STREAM_NAME: 'local',
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
       TZ: ':UTC',
       ...(fn.accessKeyId !== undefined && secret !== undefined
         ? { AWS_ACCESS_KEY_ID: fn.accessKeyId, AWS_SECRET_ACCESS_KEY: secret }
