@@ -63,6 +63,10 @@ export async function status(
         ? `  ${WARN} write attributes: ${described.WriteAttributes?.join(', ') || 'every attribute'}: users can write ${PASSKEYS_BLOCKED_ATTRIBUTE.attribute} and unblock themselves`
         : `  ${OK} write attributes: ${described.WriteAttributes?.join(', ')}`,
     );
+    if (!blockAttribute && !unblock)
+      out.line(
+        `    (${PASSKEYS_BLOCKED_ATTRIBUTE.attribute} is not in the pool yet: keep it out of WriteAttributes once attach adds it)`,
+      );
     client = {
       clientId: options.clientId,
       explicitAuthFlows: flows,
