@@ -63,7 +63,10 @@ export function gallerySection(desktop: GalleryStep[], mobile: GalleryStep[]): s
     );
     let journey = '';
     for (const step of desktop.filter((s) => s.file === file).sort((a, b) => a.png.localeCompare(b.png))) {
-      const phone = mobile.find((s) => s.png === step.png);
+      // The same step of the same journey: numbers of journeys follow the order they ran in, so not the name.
+      const phone = mobile.find(
+        (s) => s.file === file && s.journey === step.journey && s.number === step.number,
+      );
       lines.push(
         `| ${step.journey === journey ? '' : step.journey} | ${step.step} | ${cell('desktop', step, 360)} | ${cell('mobile', phone, 150)} |`,
       );

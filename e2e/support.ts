@@ -203,7 +203,13 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   // The index the README's gallery is made from: each picture with its journey's whole name.
   const index = join(dir, GALLERY_INDEX);
   const steps = existsSync(index) ? (JSON.parse(readFileSync(index, 'utf8')) as GalleryStep[]) : [];
-  const entry: GalleryStep = { png, file, journey: test, step: step.replace(/-/g, ' ') };
+  const entry: GalleryStep = {
+    png,
+    file,
+    journey: test,
+    number: journey.steps,
+    step: step.replace(/-/g, ' '),
+  };
   writeFileSync(index, `${JSON.stringify([...steps.filter((s) => s.png !== png), entry], null, 2)}\n`);
 }
 
@@ -217,6 +223,8 @@ export interface GalleryStep {
   file: string;
   /** The journey's (test's) whole name. */
   journey: string;
+  /** The step's number in its journey. */
+  number: number;
   /** The step's readable name. */
   step: string;
 }
