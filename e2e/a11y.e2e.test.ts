@@ -77,6 +77,20 @@ async function check(page: Page, label: string): Promise<void> {
 const formAlert = (page: Page) => page.locator('main [role="alert"]');
 
 describe('accessibility of every page state (axe-core)', () => {
+  it('fails a page with a serious violation, naming the rule and the element', () =>
+    inTabs(browser, 'a11y control', 1, async ({ page }) => {
+      // A button and an image with no text alternative: what the scans below must catch.
+      await page.setContent(
+        '<html lang="en"><head><title>control</title></head><body><main><h1>Control</h1>' +
+          '<button id="mute"></button>' +
+          '<img id="bare" src="data:image/gif;base64,R0lGODlhAQABAAAAACw="></main></body></html>',
+      );
+      const counted = { ...a11yTally, rules: new Set(a11yTally.rules) };
+      await expect(expectAccessible(page, 'control')).rejects.toThrow(/image-alt[\s\S]*#bare/);
+      await expect(expectAccessible(page, 'control')).rejects.toThrow(/button-name[\s\S]*#mute/);
+      Object.assign(a11yTally, counted); // the control is not a page of ours: not in the summary
+    }));
+
   journey('login: email step, fallback, wrong password, notices', async ({ page }) => {
     await page.goto(url('/login'));
     await page.locator('#email').waitFor();
