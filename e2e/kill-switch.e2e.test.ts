@@ -23,6 +23,7 @@ import {
   createUser,
   inTabs,
   launchChromium,
+  passkeyItems,
   screenshot,
   signInWithPassword,
   uniqueEmail,
@@ -184,7 +185,15 @@ describe('the passkey mode (kill switch)', () => {
       await page.locator('.cb-passkey-button').click();
       await page.waitForURL(/\/profile/);
       await expect.poll(() => page.getByTestId('profile-email').innerText()).toBe(email);
+      // The passkey is listed (and may be deleted), but the list offers no new one.
+      await expect.poll(() => passkeyItems(page).count(), { timeout: 20_000 }).toBe(1);
+      expect(await page.getByRole('button', { name: 'Add a passkey' }).isVisible()).toBe(false);
+      await screenshot(page, 'login-only-profile');
       await signOut(page);
+      // Sign-up offers the password way only: a passkey-first account could not get its passkey.
+      await page.goto(url('/signup'));
+      await page.locator('#signup-password').waitFor();
+      expect(await page.getByRole('button', { name: /with a passkey/ }).count()).toBe(0);
       const other = uniqueEmail('switch-other');
       await createUser(stack, other);
       await page.goto(url(`/login?mode=password&email=${encodeURIComponent(other)}`));
