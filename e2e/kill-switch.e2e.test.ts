@@ -19,8 +19,10 @@ import { startLocalStack, type LocalStack } from '../scripts/local-stack';
 import {
   OUTPUT,
   PASSWORD,
+  a11yTally,
   activatePasskey,
   createUser,
+  expectAccessible,
   inTabs,
   launchChromium,
   passkeyItems,
@@ -58,6 +60,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  console.log(
+    `kill switch a11y: ${a11yTally.scans} scans, ${a11yTally.failing} serious or critical violations`,
+  );
   cognito?.destroy();
   await browser?.close();
   await stack?.stop();
@@ -166,6 +171,7 @@ describe('the passkey mode (kill switch)', () => {
       await stack.setPasskeyMode('off');
       await expect.poll(() => loginStep(page), FLIP).toBe('login-password');
       expect(await page.locator('.cb-passkey-button, #email').count()).toBe(0);
+      await expectAccessible(page, 'login with passkeys off');
       await screenshot(page, 'off-password-only');
       await expect
         .poll(async () => (await startPasskeySignIn(username)).refused, FLIP)
@@ -188,6 +194,7 @@ describe('the passkey mode (kill switch)', () => {
       // The passkey is listed (and may be deleted), but the list offers no new one.
       await expect.poll(() => passkeyItems(page).count(), { timeout: 20_000 }).toBe(1);
       expect(await page.getByRole('button', { name: 'Add a passkey' }).isVisible()).toBe(false);
+      await expectAccessible(page, 'profile in login-only');
       await screenshot(page, 'login-only-profile');
       await signOut(page);
       // Sign-up offers the password way only: a passkey-first account could not get its passkey.
