@@ -262,6 +262,21 @@ describe('passkeys for a Cognito user, end to end', () => {
     await screenshot(page, '08-login-fallback-password');
   });
 
+  it('goes straight to the password form, email kept, on a device without the passkey', () =>
+    inTabs(browser, 'device without the passkey', 2, async (first, second) => {
+      const email = await userWithPasskey(first, 'otherdevice');
+      // The second device's authenticator holds no credential: the browser ends the ceremony
+      // (NotAllowedError), and the page says why instead of the component's "try again" screens.
+      await second.page.goto(url('/login'));
+      await second.page.locator('#email').fill(email);
+      await second.page.getByRole('button', { name: 'Login', exact: true }).click();
+      await second.page.getByTestId('login-password').waitFor();
+      await expect(second.page.locator('#password-email').inputValue()).resolves.toBe(email);
+      await second.page.getByText(/this device has none for this account/).waitFor();
+      expect(await second.page.getByText('Something went wrong').count()).toBe(0);
+      await screenshot(second.page, '08-login-other-device');
+    }));
+
   journey('answers an unknown email with the password form, revealing nothing', async ({ page }) => {
     const email = uniqueEmail('nobody');
     await page.goto(url('/login'));

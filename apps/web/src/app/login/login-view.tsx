@@ -154,8 +154,6 @@ export function LoginView({ passkeyMode }: { passkeyMode: PasskeyMode }) {
             onLoginStart={() => {
               ceremonyEmail.current = connectLoginIdentifier(corbadoProjectId);
             }}
-            // Shown when pre-login reveals an unknown email (REVEAL_UNKNOWN_USER): offer an account.
-            onSignupClick={() => router.push('/signup')}
             onError={(situation) => {
               if (situation === CEREMONY_NOT_ALLOWED)
                 toPassword(ceremonyEmail.current, LOGIN_NOTICES.noPasskeyHere);
@@ -169,6 +167,7 @@ export function LoginView({ passkeyMode }: { passkeyMode: PasskeyMode }) {
           >
             Sign in with password instead
           </button>
+          {/* The page's own way to an account (not the component's onSignupClick, which would add a second). */}
           <p className="hint">
             No account yet? <Link href="/signup">Create one</Link>.
           </p>
