@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // Shared pieces of the browser tests: Debian's Chromium through playwright-core, one fresh context per
 // journey with its own CDP virtual authenticator, users of their own, the local outbox, screenshots, and
 // evidence (a screenshot and the page's console) when a journey fails.
