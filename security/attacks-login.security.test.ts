@@ -7,7 +7,12 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminDeleteUserAttributesCommand,
+  AdminUpdateUserAttributesCommand,
+  InitiateAuthCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { PASSKEYS_BLOCKED_ATTRIBUTE } from '@cognito-passkeys/deployment';
 import { start as startLocalConnect } from '@cognito-passkeys/local-connect';
 import { SignJWT, UnsecuredJWT, base64url, decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -15,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalStack } from '../scripts/local-stack';
 import {
   PasskeyDevice,
+  adminClient,
   connectToken,
   createUser,
   deviceFor,
@@ -324,6 +330,43 @@ describe('signedPasskeyData', () => {
       t.control(`round ${round}: one submit signs in`, winners >= 1);
       t.attempt(`round ${round}`, winners > 1);
     }
+    t.finish();
+  });
+});
+
+describe('the per-user block', () => {
+  it('refuses every passkey answer of a blocked user, and signs them in again once unblocked', async () => {
+    const t = tally('passkey sign-in of a blocked user (custom:passkeys_blocked)');
+    const device = deviceFor(stack);
+    const user = await userWithPasskey(stack, device, 'blocked');
+    const admin = adminClient(stack);
+    const target = { UserPoolId: stack.ids.userPoolId, Username: user.username };
+    await admin.send(
+      new AdminUpdateUserAttributesCommand({
+        ...target,
+        UserAttributes: [
+          { Name: PASSKEYS_BLOCKED_ATTRIBUTE.attribute, Value: PASSKEYS_BLOCKED_ATTRIBUTE.blockedValue },
+        ],
+      }),
+    );
+    for (let i = 1; i <= 3; i += 1) {
+      const data = await device.signedPasskeyData(user.email);
+      t.attempt(
+        `fresh answer ${i} while blocked`,
+        signedIn(await signInWithPasskeyData(stack, user.email, data)),
+      );
+    }
+    await admin.send(
+      new AdminDeleteUserAttributesCommand({
+        ...target,
+        UserAttributeNames: [PASSKEYS_BLOCKED_ATTRIBUTE.attribute],
+      }),
+    );
+    const data = await device.signedPasskeyData(user.email);
+    t.control(
+      'a fresh answer once unblocked',
+      signedIn(await signInWithPasskeyData(stack, user.email, data)),
+    );
     t.finish();
   });
 });
