@@ -287,20 +287,26 @@ describe('keyboard only', () => {
     await page.waitForURL(/\/profile/);
     await expect.poll(() => page.getByTestId('profile-email').innerText()).toBe(email);
 
-    // Deleting. The one step a keyboard user cannot take: the Connect list draws its delete control as a
-    // <div> with a click handler, which Tab never reaches (no tabindex, no role). Asserted as it is, so
-    // this fails once the component makes it focusable, and the step is then taken by keyboard too.
+    // Deleting. The Connect list draws its delete control as a <div> with a click handler; the profile
+    // makes it a focusable button (apps/web/src/components/passkey-list-keyboard.ts), and its dialog a
+    // modal dialog that takes the focus on Cancel and closes on Escape.
     await expect.poll(() => passkeyItems(page).count(), { timeout: 20_000 }).toBe(1);
     const deleteControl = passkeyItems(page)
       .first()
-      .locator('.cb-passkey-list-item-delete-icon .cb-link-button');
-    expect(await deleteControl.evaluate((element) => [element.tagName, element.tabIndex])).toEqual([
-      'DIV',
-      -1,
-    ]);
-    await deleteControl.click();
+      .getByRole('button', { name: /^Delete passkey/ });
+    await tabTo(page, deleteControl);
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Delete passkey' });
+    await dialog.waitFor();
+    await expect.poll(() => hasFocus(dialog.getByRole('button', { name: 'Cancel', exact: true }))).toBe(true);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await passkeyItems(page).count()).toBe(1);
+    await tabTo(page, deleteControl);
+    await page.keyboard.press('Space');
+    await dialog.waitFor();
     // The dialog's own buttons are reached by Tab.
-    const confirm = page.locator('.cb-modal').getByRole('button', { name: 'Delete', exact: true });
+    const confirm = dialog.getByRole('button', { name: 'Delete', exact: true });
     await tabTo(page, confirm);
     await screenshot(page, 'delete-confirm-focused');
     await page.keyboard.press('Enter');

@@ -11,6 +11,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
 
 import { getConnectToken } from '@/app/actions';
+import { usePasskeyListKeyboard } from '@/components/passkey-list-keyboard';
 import { SignInAgain } from '@/components/sign-in-again';
 import { describeAuthError } from '@/lib/auth-error-text';
 import { useConnectToken, useRequireSession } from '@/lib/session-hooks';
@@ -43,6 +44,7 @@ export function ProfileView({ passkeyMode }: { passkeyMode: PasskeyMode }) {
   const [error, setError] = useState<string | null>(null);
   const [signingOut, setSigningOut] = useState(false);
   const { provider, signInAgain } = useConnectToken(getConnectToken);
+  usePasskeyListKeyboard();
   // Cognito refuses GetUser for a session it has ended (signed out everywhere, revoked, user disabled).
   const [sessionEnded, setSessionEnded] = useState(false);
   const ended = sessionEnded || signInAgain === 'session_revoked';
