@@ -14,7 +14,7 @@ import { withStatus } from './cognito-tokens';
 import { ServiceError, invalidParameter } from './errors';
 import { newCode, nowSeconds } from './ids';
 import { sendMessage } from './outbox';
-import type { UserRow } from './store';
+import type { OutboxMessage, UserRow } from './store';
 import { envelope, hasTrigger, runTrigger } from './triggers';
 import { attributeList, newUser, requireUser, toAttributes, withPassword } from './cognito-users';
 
@@ -51,19 +51,51 @@ export function consumeCode(
   ctx.store.deleteCode(poolId, username, kind);
 }
 
+/**
+ * Emails `user` a new code of `codeKind` (replacing any earlier one), valid `validitySeconds`, and answers
+ * Cognito's `CodeDeliveryDetails` for it.
+ */
+export function sendEmailCode(
+  ctx: Context,
+  pool: Pool,
+  user: UserRow,
+  email: string,
+  message: {
+    codeKind: string;
+    kind: OutboxMessage['kind'];
+    subject: string;
+    body: (code: string) => string;
+    validitySeconds: number;
+  },
+): Record<string, string> {
+  const code = newCode();
+  ctx.store.putCode(
+    pool.id,
+    user.username,
+    message.codeKind,
+    code,
+    nowSeconds(ctx) + message.validitySeconds,
+  );
+  sendMessage(ctx, {
+    to: email,
+    kind: message.kind,
+    code,
+    subject: message.subject,
+    body: message.body(code),
+  });
+  return { Destination: maskEmail(email), DeliveryMedium: 'EMAIL', AttributeName: 'email' };
+}
+
 function sendConfirmationCode(ctx: Context, pool: Pool, user: UserRow): Record<string, string> | undefined {
   const email = attributesOf(user).email;
   if (email === undefined) return undefined;
-  const code = newCode();
-  ctx.store.putCode(pool.id, user.username, 'SIGN_UP', code, nowSeconds(ctx) + CODE_VALIDITY_SECONDS);
-  sendMessage(ctx, {
-    to: email,
+  return sendEmailCode(ctx, pool, user, email, {
+    codeKind: 'SIGN_UP',
     kind: 'confirmation',
-    code,
     subject: 'Your verification code',
-    body: `Your confirmation code is ${code}`,
+    body: (code) => `Your confirmation code is ${code}`,
+    validitySeconds: CODE_VALIDITY_SECONDS,
   });
-  return { Destination: maskEmail(email), DeliveryMedium: 'EMAIL', AttributeName: 'email' };
 }
 
 export async function signUp(ctx: Context, body: Record<string, unknown>): Promise<unknown> {
@@ -248,16 +280,13 @@ export function forgotPassword(ctx: Context, body: Record<string, unknown>): unk
 
 /** A code for ConfirmForgotPassword, "sent" to the user's email. */
 function sendPasswordResetCode(ctx: Context, pool: Pool, user: UserRow, email: string) {
-  const code = newCode();
-  ctx.store.putCode(pool.id, user.username, 'FORGOT_PASSWORD', code, nowSeconds(ctx) + 3600);
-  sendMessage(ctx, {
-    to: email,
+  return sendEmailCode(ctx, pool, user, email, {
+    codeKind: 'FORGOT_PASSWORD',
     kind: 'password-reset',
-    code,
     subject: 'Your password reset code',
-    body: `Your password reset code is ${code}`,
+    body: (code) => `Your password reset code is ${code}`,
+    validitySeconds: 3600,
   });
-  return { Destination: maskEmail(email), DeliveryMedium: 'EMAIL', AttributeName: 'email' };
 }
 
 /**

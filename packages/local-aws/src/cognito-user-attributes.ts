@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import { parseInput, type Context } from './context';
-import { CODE_VALIDITY_SECONDS, consumeCode } from './cognito-confirmations';
-import { attributesOf, maskEmail, type Pool } from './cognito-model';
+import { CODE_VALIDITY_SECONDS, consumeCode, sendEmailCode } from './cognito-confirmations';
+import { attributesOf, type Pool } from './cognito-model';
 import { checkClientWrites } from './cognito-schema';
 import { userFromAccessToken } from './cognito-tokens';
 import { attributeList, toAttributes } from './cognito-users';
 import { ServiceError, invalidParameter } from './errors';
-import { newCode, nowSeconds } from './ids';
-import { sendMessage } from './outbox';
+import { nowSeconds } from './ids';
 import type { UserRow } from './store';
 
 // A signed-in user's own attributes: UpdateUserAttributes (only what the client may write) and
@@ -59,17 +58,13 @@ export async function updateUserAttributes(ctx: Context, body: Record<string, un
 
 /** Sends a code for the user's new email (kind `verification`), for VerifyUserAttribute. */
 function sendAttributeCode(ctx: Context, pool: Pool, user: UserRow): Record<string, string> {
-  const email = attributesOf(user).email ?? '';
-  const code = newCode();
-  ctx.store.putCode(pool.id, user.username, 'VERIFY_EMAIL', code, nowSeconds(ctx) + CODE_VALIDITY_SECONDS);
-  sendMessage(ctx, {
-    to: email,
+  return sendEmailCode(ctx, pool, user, attributesOf(user).email ?? '', {
+    codeKind: 'VERIFY_EMAIL',
     kind: 'verification',
-    code,
     subject: 'Your verification code',
-    body: `Your verification code is ${code}`,
+    body: (code) => `Your verification code is ${code}`,
+    validitySeconds: CODE_VALIDITY_SECONDS,
   });
-  return { Destination: maskEmail(email), DeliveryMedium: 'EMAIL', AttributeName: 'email' };
 }
 
 /** VerifyUserAttribute: the code sent for a changed email marks it verified. */
