@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useRef, useState, type InputHTMLAttributes } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type InputHTMLAttributes } from 'react';
 
 import { describeAuthError } from '@/lib/auth-error-text';
 
@@ -45,6 +45,66 @@ export function CodeField({
       value={value}
       onValue={onValue}
     />
+  );
+}
+
+/**
+ * The step that asks for a code Cognito emailed: where it went (`destination`, masked by Cognito), the
+ * code field, the error, and the ways on: a new code, or back to the step before.
+ */
+export function CodeStep({
+  id,
+  label,
+  sent,
+  destination,
+  resent,
+  note,
+  code,
+  onCode,
+  error,
+  busy,
+  busyLabel,
+  onSubmit,
+  onNewCode,
+  onBack,
+}: {
+  id: string;
+  label: string;
+  /** What was sent, as in "We sent a sign-in code". */
+  sent: string;
+  destination: string | null;
+  resent: boolean;
+  /** A sentence after the status, e.g. how long the code is valid. */
+  note?: string;
+  code: string;
+  onCode: (value: string) => void;
+  error: string | null;
+  busy: boolean;
+  busyLabel: string;
+  onSubmit: (event: FormEvent<HTMLFormElement>) => void;
+  onNewCode: () => void;
+  onBack: () => void;
+}) {
+  return (
+    <form onSubmit={onSubmit}>
+      <p className="alert info" role="status">
+        {resent ? `We sent a new ${sent} to ` : `We sent a ${sent} to `}
+        {destination ?? 'your email'}.{note === undefined ? '' : ` ${note}`}
+      </p>
+      <CodeField id={id} label={label} value={code} onValue={onCode} />
+      <Alert kind="error" message={error} />
+      <button type="submit" disabled={busy}>
+        {busy ? busyLabel : 'Confirm'}
+      </button>
+      <div className="actions">
+        <button type="button" className="secondary" disabled={busy} onClick={onNewCode}>
+          Send a new code
+        </button>
+        <button type="button" className="secondary" disabled={busy} onClick={onBack}>
+          Back
+        </button>
+      </div>
+    </form>
   );
 }
 

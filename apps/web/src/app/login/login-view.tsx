@@ -7,7 +7,7 @@ import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 
-import { Alert, CodeField, Field, useSubmit } from '@/components/form';
+import { Alert, CodeStep, Field, useSubmit } from '@/components/form';
 import { CodeDeliveryHint, usePublicConfig } from '@/components/providers';
 import { SIGNED_OUT_NOTICES } from '@/components/sign-in-again';
 import { connectLoginIdentifier, deviceHoldsPasskey, rememberDevicePasskey } from '@/lib/device-passkey';
@@ -223,26 +223,25 @@ export function LoginView({ passkeyMode }: { passkeyMode: PasskeyMode }) {
       )}
 
       {step === 'email-code' && (
-        <form onSubmit={onEmailCode}>
-          <p className="alert info" role="status">
-            {resent ? 'We sent a new sign-in code to ' : 'We sent a sign-in code to '}
-            {destination ?? 'your email'}. It is valid for a few minutes.
-          </p>
-          <CodeField id="email-code" label="Sign-in code" value={code} onValue={setCode} />
-          <Alert kind="error" message={error} />
-          <button type="submit" disabled={busy}>
-            {busy ? 'Checking…' : 'Confirm'}
-          </button>
-          <div className="actions">
-            <button type="button" className="secondary" disabled={busy} onClick={onNewCode}>
-              Send a new code
-            </button>
-            <button type="button" className="secondary" disabled={busy} onClick={() => toPassword('', null)}>
-              Back
-            </button>
-          </div>
+        <>
+          <CodeStep
+            id="email-code"
+            label="Sign-in code"
+            sent="sign-in code"
+            destination={destination}
+            resent={resent}
+            note="It is valid for a few minutes."
+            code={code}
+            onCode={setCode}
+            error={error}
+            busy={busy}
+            busyLabel="Checking…"
+            onSubmit={onEmailCode}
+            onNewCode={onNewCode}
+            onBack={() => toPassword('', null)}
+          />
           <CodeDeliveryHint />
-        </form>
+        </>
       )}
     </section>
   );

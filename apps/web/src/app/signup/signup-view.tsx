@@ -7,7 +7,7 @@ import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 
-import { Alert, CodeField, Field, useSubmit } from '@/components/form';
+import { Alert, CodeStep, Field, useSubmit } from '@/components/form';
 import { CodeDeliveryHint } from '@/components/providers';
 import { generatePassword } from '@/lib/generated-password';
 
@@ -145,34 +145,25 @@ export function SignUpView({ passkeyMode }: { passkeyMode: PasskeyMode }) {
           )}
         </form>
       ) : (
-        <form onSubmit={onConfirm}>
-          <p className="alert info" role="status">
-            {resent ? 'We sent a new confirmation code to ' : 'We sent a confirmation code to '}
-            {destination ?? 'your email'}.
-          </p>
-          <CodeField id="signup-code" label="Confirmation code" value={code} onValue={setCode} />
-          <Alert kind="error" message={error} />
-          <button type="submit" disabled={busy}>
-            {busy ? 'Confirming…' : 'Confirm'}
-          </button>
-          <div className="actions">
-            <button type="button" className="secondary" disabled={busy} onClick={onNewCode}>
-              Send a new code
-            </button>
-            <button
-              type="button"
-              className="secondary"
-              disabled={busy}
-              onClick={() => {
-                setError(null);
-                setCode('');
-                setStep('details');
-              }}
-            >
-              Back
-            </button>
-          </div>
-        </form>
+        <CodeStep
+          id="signup-code"
+          label="Confirmation code"
+          sent="confirmation code"
+          destination={destination}
+          resent={resent}
+          code={code}
+          onCode={setCode}
+          error={error}
+          busy={busy}
+          busyLabel="Confirming…"
+          onSubmit={onConfirm}
+          onNewCode={onNewCode}
+          onBack={() => {
+            setError(null);
+            setCode('');
+            setStep('details');
+          }}
+        />
       )}
       <CodeDeliveryHint />
       <div className="links">
