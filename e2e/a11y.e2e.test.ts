@@ -2,16 +2,11 @@
 // Accessibility in Chromium, against the whole local stack: axe-core (WCAG 2.0/2.1 A and AA, best
 // practices) on every page in every state a user can meet, with the Connect components rendered as our
 // markup and CSS leave them; and the main journeys by keyboard alone (Tab, Enter, Space and typing).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
 
-import { startLocalStack, type LocalStack } from '../scripts/local-stack';
 import {
-  OUTPUT,
   PASSWORD,
   a11yTally,
   activatePasskey,
@@ -20,52 +15,24 @@ import {
   expectAccessible,
   hasFocus,
   inTabs,
-  launchChromium,
+  browserStack,
   passkeyItems,
   screenshot,
   signInWithPassword,
   tabTo,
   uniqueEmail,
-  type Tab,
 } from './support';
 
-let stack: LocalStack;
-let browser: Browser;
-let dataDir: string;
-/** The servers' and the app's log lines, kept in the run output for a failure's evidence. */
-const stackLog: string[] = [];
+const e2e = browserStack('a11y');
+const { url, journey } = e2e;
 
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'passkeys-a11y-'));
-  [stack, browser] = await Promise.all([
-    startLocalStack({
-      dataDir,
-      ports: { app: 0, localAws: 0, localConnect: 0 },
-      appOutput: (line) => stackLog.push(line),
-      log: (line) => stackLog.push(line),
-    }),
-    launchChromium(),
-  ]);
-});
-
-afterAll(async () => {
+afterAll(() => {
   console.log(
     `a11y: ${a11yTally.scans} scans, ${a11yTally.failing} serious or critical violations, ` +
       `${a11yTally.other} moderate or minor (${[...a11yTally.rules].join(', ') || 'none'}), ` +
       `${a11yTally.known} in the Connect components' own markup`,
   );
-  await browser?.close();
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-  mkdirSync(OUTPUT, { recursive: true });
-  writeFileSync(join(OUTPUT, 'a11y-stack.log'), `${stackLog.join('\n')}\n`);
 });
-
-const url = (path: string) => `${stack.urls.app}${path}`;
-
-function journey(name: string, run: (tab: Tab) => Promise<void>) {
-  it(name, () => inTabs(browser, name, 1, run));
-}
 
 /** One page state: scanned, and kept as a step of the gallery. */
 async function check(page: Page, label: string): Promise<void> {
@@ -78,7 +45,7 @@ const formAlert = (page: Page) => page.locator('main [role="alert"]');
 
 describe('accessibility of every page state (axe-core)', () => {
   it('fails a page with a serious violation, naming the rule and the element', () =>
-    inTabs(browser, 'a11y control', 1, async ({ page }) => {
+    inTabs(e2e.browser, 'a11y control', 1, async ({ page }) => {
       // A button and an image with no text alternative: what the scans below must catch.
       await page.setContent(
         '<html lang="en"><head><title>control</title></head><body><main><h1>Control</h1>' +
@@ -98,7 +65,7 @@ describe('accessibility of every page state (axe-core)', () => {
 
     // An address without a passkey: the component hands over to our password form.
     const email = uniqueEmail('a11y-login');
-    await createUser(stack, email);
+    await createUser(e2e.stack, email);
     await page.locator('#email').fill(email);
     await page.getByRole('button', { name: 'Login', exact: true }).click();
     await page.getByTestId('login-password').waitFor();
@@ -120,7 +87,7 @@ describe('accessibility of every page state (axe-core)', () => {
     await page.locator('#signup-email').waitFor();
     await check(page, 'signup-passkey-first');
     await page.locator('#signup-email').fill(email);
-    const code = await codeSentBy(stack.urls.outbox, email, async () => {
+    const code = await codeSentBy(e2e.stack.urls.outbox, email, async () => {
       await page.getByRole('button', { name: 'Create account with a passkey', exact: true }).click();
       await page.locator('#signup-code').waitFor();
     });
@@ -144,7 +111,7 @@ describe('accessibility of every page state (axe-core)', () => {
 
     // An address that is taken: the pool refuses it.
     const taken = uniqueEmail('a11y-taken');
-    await createUser(stack, taken);
+    await createUser(e2e.stack, taken);
     await page.locator('#signup-email').fill(taken);
     await page.locator('#signup-password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Create account', exact: true }).click();
@@ -155,8 +122,8 @@ describe('accessibility of every page state (axe-core)', () => {
   journey('post-login offer, profile with passkeys, delete dialog, welcome back, email code', async (tab) => {
     const { page } = tab;
     const email = uniqueEmail('a11y-passkey');
-    await createUser(stack, email);
-    await signInWithPassword(page, stack.urls.app, email);
+    await createUser(e2e.stack, email);
+    await signInWithPassword(page, e2e.stack.urls.app, email);
     await page.getByRole('button', { name: 'Activate passkey' }).waitFor();
     await check(page, 'post-login-append');
 
@@ -176,7 +143,7 @@ describe('accessibility of every page state (axe-core)', () => {
     // A password sign-in now asks for the email code (post-append turned email MFA on).
     await page.goto(url(`/login?mode=password&email=${encodeURIComponent(email)}`));
     await page.locator('#password').fill(PASSWORD);
-    await codeSentBy(stack.urls.outbox, email, async () => {
+    await codeSentBy(e2e.stack.urls.outbox, email, async () => {
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await page.locator('#email-code').waitFor();
     });
@@ -190,8 +157,8 @@ describe('accessibility of every page state (axe-core)', () => {
   journey('login: a cancelled passkey ceremony', async (tab) => {
     const { page, cdp } = tab;
     const email = uniqueEmail('a11y-cancel');
-    await createUser(stack, email);
-    await signInWithPassword(page, stack.urls.app, email);
+    await createUser(e2e.stack, email);
+    await signInWithPassword(page, e2e.stack.urls.app, email);
     await activatePasskey(page);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByText('Welcome back').waitFor();
@@ -210,11 +177,11 @@ describe('accessibility of every page state (axe-core)', () => {
 
   journey('reset password: request, code and new password, wrong code', async ({ page }) => {
     const email = uniqueEmail('a11y-reset');
-    await createUser(stack, email);
+    await createUser(e2e.stack, email);
     await page.goto(url(`/reset-password?email=${encodeURIComponent(email)}`));
     await page.locator('#reset-email').waitFor();
     await check(page, 'reset-request');
-    await codeSentBy(stack.urls.outbox, email, async () => {
+    await codeSentBy(e2e.stack.urls.outbox, email, async () => {
       await page.getByRole('button', { name: 'Send a code', exact: true }).click();
       await page.locator('#reset-code').waitFor();
     });
@@ -230,7 +197,7 @@ describe('accessibility of every page state (axe-core)', () => {
 describe('keyboard only', () => {
   journey('password sign-in with a wrong password first, then a passkey append', async ({ page }) => {
     const email = uniqueEmail('kbd-password');
-    await createUser(stack, email);
+    await createUser(e2e.stack, email);
     await page.goto(url('/login'));
 
     // The component's email step: the field, then its button, in that order.
@@ -273,8 +240,8 @@ describe('keyboard only', () => {
 
   journey('passkey login, then deleting the passkey', async ({ page }) => {
     const email = uniqueEmail('kbd-passkey');
-    await createUser(stack, email);
-    await signInWithPassword(page, stack.urls.app, email);
+    await createUser(e2e.stack, email);
+    await signInWithPassword(page, e2e.stack.urls.app, email);
     await activatePasskey(page);
 
     // Sign out by keyboard; the login offers the one-tap passkey.

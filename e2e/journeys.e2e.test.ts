@@ -2,14 +2,10 @@
 // The product's journeys in Chromium, against the whole local stack: the app, local-aws with the real
 // trigger handlers, local-connect running the action scripts, and a virtual platform authenticator.
 // Every journey has its own user and its own browser context: none depends on another's state or order.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 
-import { startLocalStack, type LocalStack } from '../scripts/local-stack';
 import {
   PASSWORD,
   addAuthenticator,
@@ -18,42 +14,14 @@ import {
   resetPassword,
   credentialsOf,
   inTabs,
-  launchChromium,
+  browserStack,
   screenshot,
   uniqueEmail,
   type Tab,
 } from './support';
 
-let stack: LocalStack;
-let browser: Browser;
-let dataDir: string;
-const appLog: string[] = [];
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'passkeys-e2e-'));
-  [stack, browser] = await Promise.all([
-    startLocalStack({
-      dataDir,
-      ports: { app: 0, localAws: 0, localConnect: 0 },
-      appOutput: (line) => appLog.push(line),
-      log: () => undefined,
-    }),
-    launchChromium(),
-  ]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-const url = (path: string) => `${stack.urls.app}${path}`;
-
-/** A journey in one fresh context; its name labels the evidence if it fails. */
-function journey(name: string, run: (tab: Tab) => Promise<void>) {
-  it(name, () => inTabs(browser, name, 1, run));
-}
+const e2e = browserStack('journeys');
+const { url, journey } = e2e;
 
 async function signOut(page: Page) {
   await page.goto(url('/profile'));
@@ -86,7 +54,7 @@ async function activatePasskey(page: Page) {
 /** A new user who signed in with the password and added a passkey on this tab's authenticator. */
 async function userWithPasskey(tab: Tab, name: string): Promise<string> {
   const email = uniqueEmail(name);
-  await createUser(stack, email);
+  await createUser(e2e.stack, email);
   await signInWithPassword(tab.page, email);
   await activatePasskey(tab.page);
   return email;
@@ -108,7 +76,7 @@ describe('passkeys for a Cognito user, end to end', () => {
       await page.locator('#signup-email').fill(email);
       await page.locator('#signup-password').fill(PASSWORD);
       await screenshot(page, '01-signup');
-      const code = await codeSentBy(stack.urls.outbox, email, async () => {
+      const code = await codeSentBy(e2e.stack.urls.outbox, email, async () => {
         await page.getByRole('button', { name: 'Create account' }).click();
         await page.locator('#signup-code').waitFor();
       });
@@ -140,7 +108,7 @@ describe('passkeys for a Cognito user, end to end', () => {
     await page.locator('#signup-email').fill(email);
     expect(await passwordFields.count()).toBe(0);
     await screenshot(page, '01-signup-passkey-first');
-    const code = await codeSentBy(stack.urls.outbox, email, async () => {
+    const code = await codeSentBy(e2e.stack.urls.outbox, email, async () => {
       await page.getByRole('button', { name: 'Create account with a passkey', exact: true }).click();
       await page.locator('#signup-code').waitFor();
     });
@@ -204,7 +172,7 @@ describe('passkeys for a Cognito user, end to end', () => {
     await signOut(page);
     await page.goto(url(`/login?mode=password&email=${encodeURIComponent(email)}`));
     await page.locator('#password').fill(PASSWORD);
-    const first = await codeSentBy(stack.urls.outbox, email, async () => {
+    const first = await codeSentBy(e2e.stack.urls.outbox, email, async () => {
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await page.locator('#email-code').waitFor();
     });
@@ -218,7 +186,7 @@ describe('passkeys for a Cognito user, end to end', () => {
     await expect(page.locator('#password-email').inputValue()).resolves.toBe(email);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.locator('#email-code').waitFor();
-    const code = await codeSentBy(stack.urls.outbox, email, async () => {
+    const code = await codeSentBy(e2e.stack.urls.outbox, email, async () => {
       await page.getByRole('button', { name: 'Send a new code', exact: true }).click();
       await form.getByText(/We sent a new sign-in code/).waitFor();
     });
@@ -236,7 +204,7 @@ describe('passkeys for a Cognito user, end to end', () => {
   });
 
   it('logs in through passkey autofill in the email field (conditional UI)', () =>
-    inTabs(browser, 'conditional UI', 2, async (first, second) => {
+    inTabs(e2e.browser, 'conditional UI', 2, async (first, second) => {
       const email = await userWithPasskey(first, 'autofill');
       // The same passkey on another device with no stored last login: copied from the first authenticator.
       for (const credential of await credentialsOf(first.cdp, first.authenticatorId)) {
@@ -253,7 +221,7 @@ describe('passkeys for a Cognito user, end to end', () => {
 
   journey('falls back to the password form for a user without a passkey', async ({ page }) => {
     const email = uniqueEmail('nopasskey');
-    await createUser(stack, email);
+    await createUser(e2e.stack, email);
     await page.goto(url('/login'));
     await page.locator('#email').fill(email);
     await page.getByRole('button', { name: 'Login', exact: true }).click();
@@ -263,7 +231,7 @@ describe('passkeys for a Cognito user, end to end', () => {
   });
 
   it('goes straight to the password form, email kept, on a device without the passkey', () =>
-    inTabs(browser, 'device without the passkey', 2, async (first, second) => {
+    inTabs(e2e.browser, 'device without the passkey', 2, async (first, second) => {
       const email = await userWithPasskey(first, 'otherdevice');
       // The second device's authenticator holds no credential: the browser ends the ceremony
       // (NotAllowedError), and the page says why instead of the component's "try again" screens.
@@ -293,7 +261,7 @@ describe('passkeys for a Cognito user, end to end', () => {
     await signOut(page);
     // After a compromise the admin forces a reset; pre-login answers reset_required, so the passkey on
     // this device no longer signs the user in.
-    const resetCode = await codeSentBy(stack.urls.outbox, email, () => resetPassword(stack, email));
+    const resetCode = await codeSentBy(e2e.stack.urls.outbox, email, () => resetPassword(e2e.stack, email));
     await page.getByText('Welcome back').waitFor();
     await page.locator('.cb-passkey-button').click();
     await page.getByTestId('login-password').waitFor();
@@ -304,7 +272,7 @@ describe('passkeys for a Cognito user, end to end', () => {
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForURL(/\/reset-password/);
     await expect(page.locator('#reset-email').inputValue()).resolves.toBe(email);
-    const code = await codeSentBy(stack.urls.outbox, email, async () => {
+    const code = await codeSentBy(e2e.stack.urls.outbox, email, async () => {
       await page.getByRole('button', { name: 'Send a code', exact: true }).click();
       await page.locator('#reset-code').waitFor();
     });
@@ -316,7 +284,7 @@ describe('passkeys for a Cognito user, end to end', () => {
     // The new password signs in; the email code follows, as this user has a passkey (and so MFA).
     await page.waitForURL(/\/login\?mode=password/);
     await page.locator('#password').fill(`${PASSWORD}-new`);
-    await codeSentBy(stack.urls.outbox, email, async () => {
+    await codeSentBy(e2e.stack.urls.outbox, email, async () => {
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await page.locator('#email-code').waitFor();
     });
@@ -350,7 +318,7 @@ describe('passkeys for a Cognito user, end to end', () => {
 
   journey('gives no connect token for a forged idToken', async ({ page }) => {
     const email = uniqueEmail('forged');
-    await createUser(stack, email);
+    await createUser(e2e.stack, email);
     await signInWithPassword(page, email);
 
     // Same claims, another signature: Amplify only decodes tokens, the Server Action verifies them.
@@ -361,11 +329,11 @@ describe('passkeys for a Cognito user, end to end', () => {
         localStorage.setItem(key, `${header}.${payload}.${'A'.repeat(342)}`);
       }
     });
-    const logged = appLog.length;
+    const logged = e2e.appLog.length;
     await page.goto(url('/profile'));
     await page.getByTestId('profile-email').waitFor();
     await expect
-      .poll(() => appLog.slice(logged).join('\n'), { timeout: 20_000 })
+      .poll(() => e2e.appLog.slice(logged).join('\n'), { timeout: 20_000 })
       .toContain('"code":"invalid_token"');
     expect(await passkeyItems(page).count()).toBe(0);
   });

@@ -3,75 +3,49 @@
 // (1 s here), the app and the triggers follow it, with no deploy and no restart. `off` leaves the password
 // form only and the triggers refuse passkey answers (also one to a challenge issued before the switch);
 // `login-only` signs in with passkeys but offers no new one; `on` brings both back.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 import {
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { startLocalStack, type LocalStack } from '../scripts/local-stack';
 import {
-  OUTPUT,
   PASSWORD,
   a11yTally,
   activatePasskey,
   createUser,
   expectAccessible,
   inTabs,
-  launchChromium,
+  browserStack,
   passkeyItems,
   screenshot,
   signInWithPassword,
   uniqueEmail,
 } from './support';
 
-let stack: LocalStack;
-let browser: Browser;
-let dataDir: string;
-/** The servers' and the app's log lines, kept in the run output for a failure's evidence. */
-const stackLog: string[] = [];
+const e2e = browserStack('kill-switch', { passkeyModeCacheSeconds: 1 });
+const { url } = e2e;
 let cognito: CognitoIdentityProviderClient;
 
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'passkeys-kill-switch-'));
-  [stack, browser] = await Promise.all([
-    startLocalStack({
-      dataDir,
-      ports: { app: 0, localAws: 0, localConnect: 0 },
-      appOutput: (line) => stackLog.push(line),
-      log: (line) => stackLog.push(line),
-      passkeyModeCacheSeconds: 1,
-    }),
-    launchChromium(),
-  ]);
+beforeAll(() => {
   // Cognito's public operations (InitiateAuth, RespondToAuthChallenge), which anyone holding a
   // signedPasskeyData may call; the SDK signs with whatever key it has, and Cognito ignores it for these.
   cognito = new CognitoIdentityProviderClient({
-    endpoint: stack.urls.localAws,
-    region: stack.ids.region,
-    credentials: { ...stack.adminCredentials },
+    endpoint: e2e.stack.urls.localAws,
+    region: e2e.stack.ids.region,
+    credentials: { ...e2e.stack.adminCredentials },
   });
 });
 
-afterAll(async () => {
+afterAll(() => {
   console.log(
     `kill switch a11y: ${a11yTally.scans} scans, ${a11yTally.failing} serious or critical violations`,
   );
   cognito?.destroy();
-  await browser?.close();
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-  mkdirSync(OUTPUT, { recursive: true });
-  writeFileSync(join(OUTPUT, 'kill-switch-stack.log'), `${stackLog.join('\n')}\n`);
 });
-
-const url = (path: string) => `${stack.urls.app}${path}`;
 /** How long a flip may take to show: a few mode-cache periods, plus a page load on a busy machine. */
 const FLIP = { timeout: 20_000, interval: 250 };
 
@@ -89,7 +63,7 @@ async function loginStep(page: Page): Promise<string> {
  */
 async function capturePasskeyAnswer(page: Page): Promise<string> {
   let answer: string | undefined;
-  const cognitoUrl = (target: URL) => target.href.startsWith(stack.urls.localAws);
+  const cognitoUrl = (target: URL) => target.href.startsWith(e2e.stack.urls.localAws);
   await page.route(cognitoUrl, async (route) => {
     const request = route.request();
     if (request.headers()['x-amz-target']?.endsWith('.RespondToAuthChallenge')) {
@@ -119,7 +93,7 @@ async function startPasskeySignIn(username: string): Promise<{ session?: string;
     const started = await cognito.send(
       new InitiateAuthCommand({
         AuthFlow: 'CUSTOM_AUTH',
-        ClientId: stack.ids.clientId,
+        ClientId: e2e.stack.ids.clientId,
         AuthParameters: { USERNAME: username },
       }),
     );
@@ -134,7 +108,7 @@ async function answer(username: string, session: string, signedPasskeyData: stri
   try {
     const done = await cognito.send(
       new RespondToAuthChallengeCommand({
-        ClientId: stack.ids.clientId,
+        ClientId: e2e.stack.ids.clientId,
         ChallengeName: 'CUSTOM_CHALLENGE',
         Session: session,
         ChallengeResponses: { USERNAME: username, ANSWER: signedPasskeyData },
@@ -154,11 +128,11 @@ async function signOut(page: Page) {
 
 describe('the passkey mode (kill switch)', () => {
   it('off, login-only and on again, each within the mode cache, with no restart', () =>
-    inTabs(browser, 'kill switch', 1, async ({ page }) => {
+    inTabs(e2e.browser, 'kill switch', 1, async ({ page }) => {
       // on: a user adds a passkey on this device; two of its answers are kept unused.
       const email = uniqueEmail('switch');
-      await createUser(stack, email);
-      await signInWithPassword(page, stack.urls.app, email);
+      await createUser(e2e.stack, email);
+      await signInWithPassword(page, e2e.stack.urls.app, email);
       await activatePasskey(page);
       await signOut(page);
       const [first, second] = [await capturePasskeyAnswer(page), await capturePasskeyAnswer(page)];
@@ -168,7 +142,7 @@ describe('the passkey mode (kill switch)', () => {
       expect(early.session).toBeTruthy();
 
       // off: the page offers the password form only, and the triggers refuse passkey sign-ins.
-      await stack.setPasskeyMode('off');
+      await e2e.stack.setPasskeyMode('off');
       await expect.poll(() => loginStep(page), FLIP).toBe('login-password');
       expect(await page.locator('.cb-passkey-button, #email').count()).toBe(0);
       await expectAccessible(page, 'login with passkeys off');
@@ -185,7 +159,7 @@ describe('the passkey mode (kill switch)', () => {
       await page.goto(url('/login'));
 
       // login-only: passkey login is back; a password sign-in without a passkey gets no offer.
-      await stack.setPasskeyMode('login-only');
+      await e2e.stack.setPasskeyMode('login-only');
       await expect.poll(() => loginStep(page), FLIP).toBe('login-passkey');
       await screenshot(page, 'login-only-passkey-login');
       await page.locator('.cb-passkey-button').click();
@@ -202,7 +176,7 @@ describe('the passkey mode (kill switch)', () => {
       await page.locator('#signup-password').waitFor();
       expect(await page.getByRole('button', { name: /with a passkey/ }).count()).toBe(0);
       const other = uniqueEmail('switch-other');
-      await createUser(stack, other);
+      await createUser(e2e.stack, other);
       await page.goto(url(`/login?mode=password&email=${encodeURIComponent(other)}`));
       await page.locator('#password').fill(PASSWORD);
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();
@@ -211,7 +185,7 @@ describe('the passkey mode (kill switch)', () => {
       await screenshot(page, 'login-only-no-passkey-offer');
 
       // on: the offer is back for the signed-in user, and the kept answer signs its user in.
-      await stack.setPasskeyMode('on');
+      await e2e.stack.setPasskeyMode('on');
       await expect
         .poll(async () => {
           await page.goto(url('/post-login'));

@@ -3,7 +3,8 @@
 // journey with its own CDP virtual authenticator, users of their own, the local outbox, screenshots, and
 // evidence (a screenshot and the page's console) when a journey fails.
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,7 +25,9 @@ import {
   type Locator,
   type Page,
 } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../scripts/local-stack';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -152,6 +155,80 @@ export async function inTabs<T>(
   } finally {
     await Promise.all(opened.map((tab) => tab.context.close().catch(() => undefined)));
   }
+}
+
+/** A test file's local stack and Chromium, as `browserStack` gives them. */
+export interface BrowserStack {
+  readonly stack: LocalStack;
+  readonly browser: Browser;
+  /** Every line the servers and the app logged, in order. */
+  readonly log: readonly string[];
+  /** The app's own output lines only. */
+  readonly appLog: readonly string[];
+  /** An address of the app. */
+  readonly url: (path: string) => string;
+  /** A journey in one fresh context; its name labels the evidence if it fails. */
+  readonly journey: (name: string, run: (tab: Tab) => Promise<void>) => void;
+}
+
+/**
+ * Starts one local stack (in a data dir of its own, on free ports) and one Chromium before the file's
+ * tests, and stops both after them. The log lines are kept in `e2e/test-results/<name>-stack.log` for a
+ * failure's evidence.
+ */
+export function browserStack(
+  name: string,
+  options: Pick<LocalStackOptions, 'passkeyModeCacheSeconds'> = {},
+): BrowserStack {
+  let stack: LocalStack | undefined;
+  let browser: Browser | undefined;
+  let dataDir: string | undefined;
+  const log: string[] = [];
+  const appLog: string[] = [];
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the stack is used before it started (outside a test)');
+    return value;
+  };
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), `passkeys-${name}-`));
+    [stack, browser] = await Promise.all([
+      startLocalStack({
+        ...options,
+        dataDir,
+        ports: { app: 0, localAws: 0, localConnect: 0 },
+        appOutput: (line) => {
+          appLog.push(line);
+          log.push(line);
+        },
+        log: (line) => log.push(line),
+      }),
+      launchChromium(),
+    ]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+    if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+    mkdirSync(OUTPUT, { recursive: true });
+    writeFileSync(join(OUTPUT, `${name}-stack.log`), `${log.join('\n')}\n`);
+  });
+
+  return {
+    get stack() {
+      return started(stack);
+    },
+    get browser() {
+      return started(browser);
+    },
+    log,
+    appLog,
+    url: (path) => `${started(stack).urls.app}${path}`,
+    journey: (journeyName, run) => {
+      it(journeyName, () => inTabs(started(browser), journeyName, 1, run));
+    },
+  };
 }
 
 export async function addAuthenticator(cdp: CDPSession): Promise<string> {
