@@ -134,3 +134,11 @@ export async function postJson(
   const { host: _host, ...sent } = headers;
   return fetch(`${url}/`, { method: 'POST', headers: sent, body });
 }
+
+/** The trigger events the test handlers (`handlers/custom-auth.ts`) recorded in this process, oldest first. */
+export function triggerEvents(): Record<string, unknown>[] {
+  return ((globalThis as { localAwsTriggerEvents?: unknown[] }).localAwsTriggerEvents ?? []) as Record<
+    string,
+    unknown
+  >[];
+}

@@ -20,7 +20,7 @@ import {
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { start, type LocalAws } from '../src/index';
-import { PASSWORD, cognitoClient, errorName, outbox, ssmClient, testConfig } from './helpers';
+import { PASSWORD, cognitoClient, errorName, outbox, ssmClient, testConfig, triggerEvents } from './helpers';
 
 // UpdateUserPool's replace-everything semantics, custom attributes (schema, users, trigger events) and the
 // client's write attributes, through the official client.
@@ -31,11 +31,6 @@ const arn = (name: string) => `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${na
 let server: LocalAws;
 let cognito: CognitoIdentityProviderClient;
 let poolId: string;
-const events = (): Record<string, unknown>[] =>
-  ((globalThis as { localAwsTriggerEvents?: unknown[] }).localAwsTriggerEvents ?? []) as Record<
-    string,
-    unknown
-  >[];
 
 beforeAll(async () => {
   const base = testConfig();
@@ -276,7 +271,7 @@ describe('custom attributes', () => {
     expect(await attributes()).toContainEqual({ Name: 'custom:passkeys_blocked', Value: 'true' });
 
     const clientId = await newClient();
-    const before = events().length;
+    const before = triggerEvents().length;
     await cognito.send(
       new InitiateAuthCommand({
         AuthFlow: 'CUSTOM_AUTH',
@@ -284,7 +279,7 @@ describe('custom attributes', () => {
         AuthParameters: { USERNAME: username },
       }),
     );
-    const seen = events().slice(before) as { request: { userAttributes: Record<string, string> } }[];
+    const seen = triggerEvents().slice(before) as { request: { userAttributes: Record<string, string> } }[];
     expect(seen.length).toBeGreaterThan(0);
     for (const event of seen) expect(event.request.userAttributes['custom:passkeys_blocked']).toBe('true');
 

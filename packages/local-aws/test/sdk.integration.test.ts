@@ -32,7 +32,16 @@ import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { start, type LocalAws } from '../src/index';
-import { cognitoClient, errorName, outbox, PASSWORD, postJson, ssmClient, testConfig } from './helpers';
+import {
+  cognitoClient,
+  errorName,
+  outbox,
+  PASSWORD,
+  postJson,
+  ssmClient,
+  testConfig,
+  triggerEvents,
+} from './helpers';
 
 let server: LocalAws;
 let cognito: CognitoIdentityProviderClient;
@@ -40,11 +49,6 @@ let ssm: SSMClient;
 let poolId: string;
 let clientId: string;
 let legacyClientId: string;
-const events = (): Record<string, unknown>[] =>
-  ((globalThis as { localAwsTriggerEvents?: unknown[] }).localAwsTriggerEvents ?? []) as Record<
-    string,
-    unknown
-  >[];
 
 beforeAll(async () => {
   server = await start({ config: testConfig(), log: () => undefined });
@@ -241,14 +245,14 @@ describe('pools and clients created over the API', () => {
 describe('CUSTOM_AUTH', () => {
   it('runs Define/Create/Verify with the documented events and issues verifiable tokens', async () => {
     const username = await createUser('grace@example.com');
-    const before = events().length;
+    const before = triggerEvents().length;
     const { first, last } = await customSignIn('grace@example.com', ['wrong', 'open-sesame'], { ui: 'web' });
     expect(first.ChallengeName).toBe('CUSTOM_CHALLENGE');
     expect(first.ChallengeParameters).toEqual({ type: 'TEST', round: '0', USERNAME: username });
     const result = last.AuthenticationResult;
     expect(result?.IdToken).toBeDefined();
 
-    const seen = events().slice(before);
+    const seen = triggerEvents().slice(before);
     const [define1, create1, verify1, define2, create2, verify2, define3] = seen as {
       triggerSource: string;
       userName: string;
@@ -391,7 +395,7 @@ describe('CUSTOM_AUTH', () => {
   });
 
   it('hides unknown users behind userNotFound, or reports them on a legacy client', async () => {
-    const before = events().length;
+    const before = triggerEvents().length;
     const first = await cognito.send(
       new InitiateAuthCommand({
         AuthFlow: 'CUSTOM_AUTH',
@@ -400,7 +404,9 @@ describe('CUSTOM_AUTH', () => {
       }),
     );
     expect(first.ChallengeName).toBe('CUSTOM_CHALLENGE');
-    expect((events()[before] as { request: { userNotFound: boolean } }).request.userNotFound).toBe(true);
+    expect((triggerEvents()[before] as { request: { userNotFound: boolean } }).request.userNotFound).toBe(
+      true,
+    );
     expect(
       await errorName(
         cognito.send(
