@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readBody } from './body';
 import { BodyError, KitError } from './errors';
@@ -42,6 +42,30 @@ async function start(overrides: Partial<ServeOptions> = {}): Promise<RunningHttp
 }
 
 describe('serve', () => {
+  it("keeps an idle keep-alive connection open past Node's 5 s default, so a client reusing it is not reset", async () => {
+    const { url, server } = await start();
+    let connections = 0;
+    server.on('connection', () => (connections += 1));
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const get = () =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(`${url}/nowhere`, { agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    try {
+      expect(await get()).toBe(404);
+      await new Promise((resolve) => setTimeout(resolve, 5_500));
+      expect(await get()).toBe(404);
+      expect(connections).toBe(1);
+    } finally {
+      agent.destroy();
+    }
+  }, 15_000);
+
   it('binds 127.0.0.1 on a free port and routes exact paths', async () => {
     const { url } = await start();
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
